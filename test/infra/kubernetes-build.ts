@@ -1,0 +1,222 @@
+/**
+ * Builds the Kubernetes control-plane binaries (kube-apiserver, kube-controller-manager, kubectl),
+ * etcd and kwok from their Go modules, so the local environment needs neither Docker nor release
+ * downloads: the Go module proxy is enough.
+ *
+ * Each binary records the version it was built from in `build.json`, so bumping one version in
+ * src/versions.ts rebuilds only that binary.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { versions } from '../../src/versions.ts';
+import { artifactsDir, type EnvContext } from './component.ts';
+import { onPath, readJson, run, writeJson } from './process.ts';
+
+export const kubeCommands = ['kube-apiserver', 'kube-controller-manager', 'kubectl'] as const;
+
+/** Where provision() puts the binaries. */
+export function binDir(ctx: EnvContext): string {
+  return path.join(artifactsDir(ctx, 'kubernetes', versions.kubernetes), 'bin');
+}
+
+/** What build.json remembers per binary: the version built, or why kwok could not be built. */
+interface BuildRecord {
+  version: string;
+  seconds?: number;
+  error?: string;
+}
+type BuildManifest = Record<string, BuildRecord>;
+
+export async function buildAll(ctx: EnvContext): Promise<void> {
+  const dir = artifactsDir(ctx, 'kubernetes', versions.kubernetes);
+  const manifestFile = path.join(dir, 'build.json');
+  const manifest = readJson<BuildManifest>(manifestFile) ?? {};
+  const bin = path.join(dir, 'bin');
+  const upToDate = (name: string, version: string): boolean =>
+    manifest[name]?.version === version && (manifest[name]?.error !== undefined || fs.existsSync(path.join(bin, name)));
+
+  const steps: { names: readonly string[]; version: string; build: (b: Builder) => Promise<void>; optional?: boolean }[] = [
+    { names: kubeCommands, version: versions.kubernetes, build: buildKubernetes },
+    { names: ['etcd'], version: versions.etcd, build: buildEtcd },
+    { names: ['kwok'], version: versions.kwok, build: buildKwok, optional: true },
+  ];
+  const pending = steps.filter((step) => !step.names.every((name) => upToDate(name, step.version)));
+  if (pending.length === 0) return;
+
+  fs.mkdirSync(bin, { recursive: true });
+  const builder = new Builder(ctx, dir);
+  for (const step of pending) {
+    const started = Date.now();
+    ctx.log(`kubernetes: building ${step.names.join(', ')} ${step.version} (log: ${builder.logFile})`);
+    let error: string | undefined;
+    try {
+      await step.build(builder);
+    } catch (e) {
+      if (!step.optional) throw e;
+      // kwok is only needed by later work; a failed build must not block the control plane.
+      error = e instanceof Error ? e.message : String(e);
+      ctx.log(`kubernetes: ${step.names.join(', ')} could not be built, continuing without it:\n${error}`);
+    }
+    const seconds = Math.round((Date.now() - started) / 1000);
+    if (error === undefined) ctx.log(`kubernetes: built ${step.names.join(', ')} in ${seconds} s`);
+    for (const name of step.names) manifest[name] = { version: step.version, seconds, ...(error ? { error } : {}) };
+    writeJson(manifestFile, manifest);
+  }
+}
+
+/** Runs the go tool with a fixed environment and everything logged to one build log. */
+class Builder {
+  readonly logFile: string;
+  readonly bin: string;
+  readonly #ctx: EnvContext;
+  readonly #dir: string;
+  readonly #go: string;
+
+  constructor(ctx: EnvContext, dir: string) {
+    this.#ctx = ctx;
+    this.#dir = dir;
+    this.bin = path.join(dir, 'bin');
+    this.logFile = path.join(dir, 'build.log');
+    this.#go = goTool();
+  }
+
+  /** A fresh wrapper module directory under `src/`. */
+  moduleDir(name: string): string {
+    const dir = path.join(this.#dir, 'src', name);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
+  async go(cwd: string, args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<string> {
+    fs.appendFileSync(this.logFile, `\n$ (cd ${cwd} && go ${args.join(' ')})\n`);
+    this.#ctx.log(`kubernetes: go ${args.slice(0, 2).join(' ')} ...`);
+    return run(this.#go, args, {
+      cwd,
+      logFile: this.logFile,
+      // Static binaries: no C toolchain needed and no glibc coupling.
+      env: { ...process.env, CGO_ENABLED: '0', ...extraEnv },
+    });
+  }
+}
+
+function goTool(): string {
+  if (process.env.GO) return process.env.GO;
+  if (onPath('go')) return 'go';
+  if (fs.existsSync('/usr/local/go/bin/go')) return '/usr/local/go/bin/go';
+  throw new Error('kubernetes: the Go toolchain is needed to build the control plane; install Go or set GO=/path/to/go');
+}
+
+interface ModuleInfo {
+  GoMod: string;
+  Info: string;
+}
+
+async function downloadModule(b: Builder, cwd: string, module: string): Promise<ModuleInfo> {
+  return JSON.parse(await b.go(cwd, ['mod', 'download', '-json', module])) as ModuleInfo;
+}
+
+/**
+ * k8s.io/kubernetes is not meant to be a dependency: its go.mod requires the staging modules
+ * (k8s.io/api, k8s.io/client-go, ...) at v0.0.0 and points them at ./staging with replace
+ * directives, which are ignored for a dependency. A wrapper module supplies the published
+ * v0.<minor>.<patch> tags of those modules instead.
+ */
+async function buildKubernetes(b: Builder): Promise<void> {
+  const dir = b.moduleDir('kubernetes');
+  const release = `v${versions.kubernetes}`;
+  const stagingVersion = `v0.${versions.kubernetes.split('.').slice(1).join('.')}`;
+  const upstream = await downloadModule(b, dir, `k8s.io/kubernetes@${release}`);
+  const upstreamMod = fs.readFileSync(upstream.GoMod, 'utf8');
+  const staging = [...upstreamMod.matchAll(/^\s*(k8s\.io\/[\w.\-/]+) v0\.0\.0(?=\s)/gm)].map((m) => m[1]);
+  if (staging.length === 0) throw new Error(`no v0.0.0 staging modules found in ${upstream.GoMod}`);
+  const goDirective = /^go (\S+)$/m.exec(upstreamMod)?.[1] ?? '1.24.0';
+  // Keep upstream's GODEBUG defaults so the binaries behave like the released ones.
+  const godebug = /^godebug .*$/m.exec(upstreamMod)?.[0] ?? '';
+
+  fs.writeFileSync(
+    path.join(dir, 'go.mod'),
+    [
+      'module recall.local/kubernetes-build',
+      '',
+      `go ${goDirective}`,
+      '',
+      godebug,
+      '',
+      `require k8s.io/kubernetes ${release}`,
+      '',
+      'replace (',
+      ...staging.map((module) => `\t${module} => ${module} ${stagingVersion}`),
+      ')',
+      '',
+    ].join('\n'),
+  );
+  // A main package cannot be imported, but the tools build tag keeps this file out of builds
+  // while `go mod tidy` still records every module the commands need.
+  fs.writeFileSync(
+    path.join(dir, 'tools.go'),
+    [
+      '//go:build tools',
+      '',
+      'package tools',
+      '',
+      'import (',
+      ...kubeCommands.map((name) => `\t_ "k8s.io/kubernetes/cmd/${name}"`),
+      ')',
+      '',
+    ].join('\n'),
+  );
+  await b.go(dir, ['mod', 'tidy']);
+
+  const [major, minor] = versions.kubernetes.split('.');
+  const buildDate = (readJson<{ Time?: string }>(upstream.Info)?.Time ?? new Date().toISOString()).replace(/\.\d+Z$/, 'Z');
+  const stamp = { gitVersion: release, gitMajor: major, gitMinor: minor, gitTreeState: 'clean', buildDate };
+  const ldflags = ['-s', '-w'];
+  for (const pkg of ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version']) {
+    for (const [key, value] of Object.entries(stamp)) ldflags.push(`-X ${pkg}.${key}=${value}`);
+  }
+  // One invocation for all three commands so shared packages are compiled once.
+  await b.go(dir, [
+    'build',
+    '-trimpath',
+    '-ldflags',
+    ldflags.join(' '),
+    '-o',
+    `${b.bin}/`,
+    ...kubeCommands.map((name) => `k8s.io/kubernetes/cmd/${name}`),
+  ]);
+}
+
+/** etcd's own main package lives in a module with local replaces, so a wrapper calls etcdmain.Main. */
+async function buildEtcd(b: Builder): Promise<void> {
+  const dir = b.moduleDir('etcd');
+  fs.writeFileSync(
+    path.join(dir, 'go.mod'),
+    ['module recall.local/etcd-build', '', 'go 1.24.0', '', `require go.etcd.io/etcd/server/v3 v${versions.etcd}`, ''].join('\n'),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'main.go'),
+    [
+      'package main',
+      '',
+      'import (',
+      '\t"os"',
+      '',
+      '\t"go.etcd.io/etcd/server/v3/etcdmain"',
+      ')',
+      '',
+      'func main() { etcdmain.Main(os.Args) }',
+      '',
+    ].join('\n'),
+  );
+  await b.go(dir, ['mod', 'tidy']);
+  await b.go(dir, ['build', '-trimpath', '-ldflags', '-s -w', '-o', path.join(b.bin, 'etcd'), '.']);
+}
+
+async function buildKwok(b: Builder): Promise<void> {
+  const dir = b.moduleDir('kwok');
+  await b.go(dir, ['install', '-trimpath', '-ldflags', '-s -w', `sigs.k8s.io/kwok/cmd/kwok@v${versions.kwok}`], {
+    GOBIN: b.bin,
+  });
+}

@@ -1,0 +1,238 @@
+/**
+ * Small process management for the local environment: run a command to completion, start a
+ * long-lived daemon detached from the caller (so `env:up` can exit while it runs), find it again
+ * through its pid file, and stop it with its whole process group.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface RunOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Written to the child's stdin, then closed. */
+  input?: string;
+  /** Where the child's output goes besides the returned string; long builds want a log file. */
+  logFile?: string;
+  user?: SystemUser;
+}
+
+/** Runs a command to completion and returns its stdout; throws with the command and the tail of its output. */
+export async function run(command: string, args: readonly string[], options: RunOptions = {}): Promise<string> {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    ...options.user,
+  });
+  const log = options.logFile ? fs.createWriteStream(options.logFile, { flags: 'a' }) : undefined;
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    log?.write(chunk);
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    log?.write(chunk);
+  });
+  child.stdin.end(options.input ?? '');
+  const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
+  log?.end();
+  if (code !== 0) {
+    const tail = (stderr || stdout).trim().split('\n').slice(-25).join('\n');
+    throw new Error(
+      `command failed (${signal ?? `exit ${code}`}): ${command} ${args.join(' ')}` +
+        (options.logFile ? `\nlog: ${options.logFile}` : '') +
+        `\n${tail}`,
+    );
+  }
+  return stdout;
+}
+
+/** True when `command` is found on PATH (or is an existing absolute path). */
+export function onPath(command: string): boolean {
+  if (path.isAbsolute(command)) return fs.existsSync(command);
+  return (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .some((dir) => dir !== '' && fs.existsSync(path.join(dir, command)));
+}
+
+export interface DaemonSpec {
+  /** Names the pid file and the log file inside `dir`. */
+  name: string;
+  dir: string;
+  command: string;
+  args: readonly string[];
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Run as this system user (PostgreSQL refuses to run as root). */
+  user?: SystemUser;
+}
+
+/** A system account to run a child process as. */
+export interface SystemUser {
+  uid: number;
+  gid: number;
+}
+
+export function pidFile(dir: string, name: string): string {
+  return path.join(dir, `${name}.pid`);
+}
+
+export function logFile(dir: string, name: string): string {
+  return path.join(dir, `${name}.log`);
+}
+
+/** Starts a daemon in its own process group, detached from this process, output appended to `<name>.log`. */
+export function startDaemon(spec: DaemonSpec): number {
+  fs.mkdirSync(spec.dir, { recursive: true });
+  const out = fs.openSync(logFile(spec.dir, spec.name), 'a');
+  const child = spawn(spec.command, spec.args, {
+    cwd: spec.cwd ?? spec.dir,
+    env: spec.env ?? process.env,
+    detached: true,
+    stdio: ['ignore', out, out],
+    ...spec.user,
+  });
+  fs.closeSync(out);
+  if (child.pid === undefined) throw new Error(`could not start ${spec.command}`);
+  child.unref();
+  fs.writeFileSync(pidFile(spec.dir, spec.name), `${child.pid}\n`);
+  return child.pid;
+}
+
+/** The pid recorded for a daemon when that process is still alive, else undefined. */
+export function runningPid(dir: string, name: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number.parseInt(fs.readFileSync(pidFile(dir, name), 'utf8'), 10);
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return undefined;
+  }
+  // A zombie still answers signal 0; it is not running.
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return undefined;
+  } catch {
+    return undefined;
+  }
+  return pid;
+}
+
+/**
+ * Stops a daemon and every process in its group: SIGTERM first, SIGKILL after `graceMs`.
+ * Harmless when it is not running.
+ */
+export async function stopDaemon(dir: string, name: string, graceMs = 10_000): Promise<void> {
+  const pid = runningPid(dir, name);
+  if (pid !== undefined) {
+    signalGroup(pid, 'SIGTERM');
+    const deadline = Date.now() + graceMs;
+    while (runningPid(dir, name) !== undefined && Date.now() < deadline) await sleep(100);
+    if (runningPid(dir, name) !== undefined) {
+      signalGroup(pid, 'SIGKILL');
+      while (runningPid(dir, name) !== undefined) await sleep(50);
+    }
+  }
+  fs.rmSync(pidFile(dir, name), { force: true });
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/** A TCP port that is free on 127.0.0.1 right now. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  await once(server, 'close');
+  if (address === null || typeof address === 'string') throw new Error('no TCP port could be reserved');
+  return address.port;
+}
+
+/** True when something accepts TCP connections on 127.0.0.1:port. */
+export async function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host });
+    socket.setTimeout(1000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+export interface WaitOptions {
+  /** What is awaited, for the error message: "PostgreSQL to accept connections". */
+  what: string;
+  timeoutMs: number;
+  /** A log whose tail explains a failure. */
+  logFile?: string;
+  /** A daemon that must stay alive while we wait; if it dies we fail at once. */
+  daemon?: { dir: string; name: string };
+  intervalMs?: number;
+}
+
+/** Polls `check` until it returns true; throws with the log's tail on timeout or when the daemon died. */
+export async function waitFor(check: () => Promise<boolean>, options: WaitOptions): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    const died = options.daemon && runningPid(options.daemon.dir, options.daemon.name) === undefined;
+    if (died || Date.now() > deadline) {
+      const reason = died ? 'the process exited' : `timed out after ${options.timeoutMs} ms`;
+      throw new Error(`waiting for ${options.what}: ${reason}${logTail(options.logFile)}`);
+    }
+    await sleep(options.intervalMs ?? 100);
+  }
+}
+
+/** The last lines of a log file, formatted to append to an error message. */
+export function logTail(file: string | undefined, lines = 30): string {
+  if (!file || !fs.existsSync(file)) return '';
+  const tail = fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  return `\n--- last lines of ${file} ---\n${tail}`;
+}
+
+/** Reads a JSON file written by `writeJson`, or undefined when absent. */
+export function readJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes JSON atomically (temp file + rename), so a crash never leaves half a file. */
+export function writeJson(file: string, value: unknown): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, `${JSON.stringify(value, null, 2)}\n`);
+  fs.renameSync(temp, file);
+}

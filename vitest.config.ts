@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          // Unit tests live next to the code they test.
+          include: ['src/**/*.test.ts', 'charts/**/*.test.ts', 'operator/**/*.test.ts', 'test/infra/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          // Against the real components started by test/infra (see test/infra/global-setup.ts).
+          include: ['test/smoke/**/*.test.ts', 'test/integration/**/*.test.ts'],
+          globalSetup: ['test/infra/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          // The components are shared; files that load them heavily should not race each other on 2 cores.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
