@@ -80,6 +80,7 @@ export async function fetchJars(
     [
       '-q',
       '-B',
+      '-Dstyle.color=never',
       '-f',
       pom,
       'dependency:copy-dependencies',
