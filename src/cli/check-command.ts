@@ -76,7 +76,8 @@ export const checkCommand: Command = {
     });
     const only = values.only?.split(',').map((name) => name.trim()) ?? [...TARGETS];
     const unknown = only.filter((name) => !(TARGETS as readonly string[]).includes(name));
-    if (unknown.length > 0) throw new Error(`--only="${values.only}": unknown target ${unknown.join(', ')}; known: ${TARGETS.join(', ')}`);
+    if (unknown.length > 0)
+      throw new Error(`--only="${values.only}": unknown target ${unknown.join(', ')}; known: ${TARGETS.join(', ')}`);
 
     const checks: Record<Target, () => Promise<string>> = {
       postgres: () => checkPostgres(postgresSettings(env, values)),

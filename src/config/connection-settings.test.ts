@@ -25,7 +25,9 @@ describe('kafkaSettings', () => {
 
   it('requires it and names a malformed address', () => {
     expect(() => kafkaSettings({})).toThrow('KAFKA_BROKERS=undefined: is required');
-    expect(() => kafkaSettings({ KAFKA_BROKERS: 'a:9092,nohost' })).toThrow('KAFKA_BROKERS.1="a:9092,nohost": expected host:port');
+    expect(() => kafkaSettings({ KAFKA_BROKERS: 'a:9092,nohost' })).toThrow(
+      'KAFKA_BROKERS.1="a:9092,nohost": expected host:port',
+    );
   });
 });
 

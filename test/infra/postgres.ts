@@ -46,7 +46,9 @@ function serverUser(): SystemUser | undefined {
     .find((entry) => entry.startsWith('postgres:'));
   const [, , uid, gid] = line?.split(':') ?? [];
   if (uid === undefined || gid === undefined) {
-    throw new Error('PostgreSQL cannot run as root and there is no `postgres` account: apt-get install -y postgresql-15');
+    throw new Error(
+      'PostgreSQL cannot run as root and there is no `postgres` account: apt-get install -y postgresql-15',
+    );
   }
   return { uid: Number(uid), gid: Number(gid) };
 }
