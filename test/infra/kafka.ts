@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { versions } from '../../src/versions.ts';
 import { artifactsDir, runDir, type Component, type ConnectionEnv, type EnvContext } from './component.ts';
 import { classpath, fetchJars, type MavenArtifact } from './maven.ts';
@@ -27,11 +27,6 @@ import {
 
 const name = 'kafka';
 
-/**
- * The broker POM declares slf4j-api but no backend; Kafka's own distribution routes SLF4J 1.x to
- * log4j2 through log4j-slf4j-impl, and so do we. Without it the broker logs nothing at all.
- */
-const log4jVersion = '2.25.3';
 
 interface KafkaState {
   port: number;
@@ -55,11 +50,15 @@ function connectionEnv(state: KafkaState): ConnectionEnv {
   return { KAFKA_BROKERS: brokerAddress(state) };
 }
 
+/**
+ * The broker POM declares slf4j-api but no backend; Kafka's own distribution routes SLF4J 1.x to
+ * log4j2 through log4j-slf4j-impl, and so do we. Without it the broker logs nothing at all.
+ */
 function artifacts(): MavenArtifact[] {
   return [
     { groupId: 'org.apache.kafka', artifactId: `kafka_${versions.kafkaScala}`, version: versions.kafka },
-    { groupId: 'org.apache.logging.log4j', artifactId: 'log4j-slf4j-impl', version: log4jVersion },
-    { groupId: 'org.apache.logging.log4j', artifactId: 'log4j-core', version: log4jVersion },
+    { groupId: 'org.apache.logging.log4j', artifactId: 'log4j-slf4j-impl', version: versions.log4j },
+    { groupId: 'org.apache.logging.log4j', artifactId: 'log4j-core', version: versions.log4j },
   ];
 }
 
@@ -121,26 +120,58 @@ function newClusterId(): string {
   return randomBytes(16).toString('base64url');
 }
 
-/** True when the broker answers metadata requests and has registered itself (it is unfenced). */
-async function healthy(state: KafkaState): Promise<boolean> {
-  const admin = new Kafka({
+/**
+ * A quiet admin client that fails fast, since the callers poll. Group lookups still need a few
+ * retries: kafkajs answers the first one on a new client with "no brokers in the broker pool"
+ * and only then refreshes its metadata.
+ */
+function probeAdmin(state: KafkaState, retries: number): Admin {
+  return new Kafka({
     clientId: 'recall-env-probe',
     brokers: [brokerAddress(state)],
     connectionTimeout: 1000,
     requestTimeout: 3000,
-    retry: { retries: 0 },
+    retry: { retries, initialRetryTime: 100, maxRetryTime: 1000 },
     logLevel: logLevel.NOTHING,
   }).admin();
+}
+
+async function withAdmin<T>(state: KafkaState, retries: number, use: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = probeAdmin(state, retries);
   try {
     await admin.connect();
-    const cluster = await admin.describeCluster();
-    await admin.listTopics();
-    return cluster.brokers.length > 0 && cluster.controller !== null;
-  } catch {
-    return false;
+    return await use(admin);
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
+}
+
+/** True when the broker answers metadata requests and has registered itself (it is unfenced). */
+async function healthy(state: KafkaState): Promise<boolean> {
+  return withAdmin(state, 0, async (admin) => {
+    const cluster = await admin.describeCluster();
+    await admin.listTopics();
+    return cluster.brokers.length > 0 && cluster.controller !== null;
+  }).catch(() => false);
+}
+
+/** Polls `healthy` for up to `timeoutMs`, giving up at once when the broker process exits. */
+async function healthyWithin(state: KafkaState, dir: string, timeoutMs: number): Promise<boolean> {
+  return waitFor(() => healthy(state), { what: 'Kafka', timeoutMs, intervalMs: 250, daemon: { dir, name } }).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * True once a group coordinator answers. The first group lookup creates __consumer_offsets; doing
+ * it here keeps that wait (and kafkajs' "coordinator not available" errors) out of the tests.
+ */
+async function coordinatorReady(state: KafkaState): Promise<boolean> {
+  return withAdmin(state, 3, async (admin) => {
+    await admin.describeGroups(['recall-env-probe']);
+    return true;
+  }).catch(() => false);
 }
 
 function jvm(ctx: EnvContext, dir: string, heap: readonly string[], main: string, args: readonly string[]): string[] {
@@ -165,7 +196,10 @@ export const kafka: Component = {
   async start(ctx) {
     const dir = runDir(ctx, name);
     const saved = readJson<KafkaState>(stateFile(ctx));
-    if (saved && runningPid(dir, name) !== undefined && (await healthy(saved))) return connectionEnv(saved);
+    // A running broker gets some patience (it may be starting, or the machine busy) before it is replaced.
+    if (saved && runningPid(dir, name) !== undefined && (await healthyWithin(saved, dir, 20_000))) {
+      return connectionEnv(saved);
+    }
     // Whatever is left (a crashed broker, a half-started one) is thrown away with its data.
     await kafka.stop(ctx);
     await kafka.provision(ctx);
@@ -211,6 +245,13 @@ export const kafka: Component = {
       daemon,
       intervalMs: 250,
     });
+    await waitFor(() => coordinatorReady(state), {
+      what: 'the Kafka group coordinator',
+      timeoutMs: 60_000,
+      logFile: log,
+      daemon,
+      intervalMs: 250,
+    });
     return connectionEnv(state);
   },
 
@@ -225,7 +266,8 @@ export const kafka: Component = {
     const pid = runningPid(dir, name);
     const state = readJson<KafkaState>(stateFile(ctx));
     if (pid === undefined || !state) return { running: false, detail: 'not running' };
-    if (!(await healthy(state))) return { running: false, detail: `pid ${pid} on ${brokerAddress(state)}, not answering` };
+    if (!(await healthyWithin(state, dir, 5_000)))
+      return { running: false, detail: `pid ${pid} on ${brokerAddress(state)}, not answering` };
     return { running: true, detail: `pid ${pid}, Kafka ${versions.kafka} on ${brokerAddress(state)}` };
   },
 };

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { versions } from '../../src/versions.ts';
 import { run } from './process.ts';
 
 export interface MavenArtifact {
@@ -12,12 +13,6 @@ export interface MavenArtifact {
   artifactId: string;
   version: string;
 }
-
-/**
- * The copy goal comes from this plugin version rather than the one Maven 3.8 defaults to (2.8),
- * which predates Java 17 and resolves differently; pinned so a cached directory is reproducible.
- */
-const dependencyPluginVersion = '3.8.1';
 
 /** A throwaway POM whose only purpose is to name `artifacts` as dependencies. */
 export function dependenciesPom(name: string, artifacts: readonly MavenArtifact[]): string {
@@ -47,7 +42,7 @@ ${dependencies}
       <plugin>
         <groupId>org.apache.maven.plugins</groupId>
         <artifactId>maven-dependency-plugin</artifactId>
-        <version>${dependencyPluginVersion}</version>
+        <version>${versions.mavenDependencyPlugin}</version>
       </plugin>
     </plugins>
   </build>

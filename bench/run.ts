@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench [suite...]`: runs the benchmark suites and prints their figures. Each suite
+ * measures in one run, on this machine, the things it compares, so ratios are meaningful.
+ */
+import { environmentSuite } from './suites/environment.ts';
+import type { BenchSuite } from './suite.ts';
+
+const suites: readonly BenchSuite[] = [environmentSuite];
+
+async function main(names: readonly string[]): Promise<void> {
+  const unknown = names.filter((name) => !suites.some((suite) => suite.name === name));
+  if (unknown.length > 0) {
+    throw new Error(`unknown suite ${unknown.join(', ')}; known: ${suites.map((s) => s.name).join(', ')}`);
+  }
+  for (const suite of suites.filter((s) => names.length === 0 || names.includes(s.name))) {
+    process.stdout.write(`\n## ${suite.name}: ${suite.description}\n\n`);
+    await suite.run((line) => process.stdout.write(`${line}\n`));
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
