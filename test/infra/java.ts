@@ -10,7 +10,6 @@ import { versions } from '../../src/versions.ts';
 import { artifactsDir, type EnvContext } from './component.ts';
 import { run } from './process.ts';
 
-
 /** The feature release of the `java` on PATH (17 for "17.0.15"), or undefined when there is none. */
 export function systemJavaRelease(): number | undefined {
   const result = spawnSync('java', ['-version'], { encoding: 'utf8' });

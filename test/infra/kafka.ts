@@ -27,7 +27,6 @@ import {
 
 const name = 'kafka';
 
-
 interface KafkaState {
   port: number;
   controllerPort: number;

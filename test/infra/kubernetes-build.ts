@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { versions } from '../../src/versions.ts';
 import { artifactsDir, type EnvContext } from './component.ts';
@@ -28,23 +29,47 @@ interface BuildRecord {
 }
 type BuildManifest = Record<string, BuildRecord>;
 
+interface BuildStep {
+  names: readonly string[];
+  version: string;
+  build: (b: Builder) => Promise<void>;
+  /** A failure is recorded and skipped instead of failing provision(). */
+  optional?: boolean;
+}
+
+const steps: readonly BuildStep[] = [
+  { names: kubeCommands, version: versions.kubernetes, build: buildKubernetes },
+  { names: ['etcd'], version: versions.etcd, build: buildEtcd },
+  { names: ['kwok'], version: versions.kwok, build: buildKwok, optional: true },
+];
+
 export async function buildAll(ctx: EnvContext): Promise<void> {
   const dir = artifactsDir(ctx, 'kubernetes', versions.kubernetes);
-  const manifestFile = path.join(dir, 'build.json');
-  const manifest = readJson<BuildManifest>(manifestFile) ?? {};
-  const bin = path.join(dir, 'bin');
+  if (pendingSteps(dir).length === 0) return;
+  fs.mkdirSync(path.join(dir, 'bin'), { recursive: true });
+  const release = await buildLock(ctx, dir);
+  try {
+    // Asked again under the lock: whoever held it before may have built the same binaries.
+    await buildSteps(ctx, dir, pendingSteps(dir));
+  } finally {
+    release();
+  }
+}
+
+const manifestFile = (dir: string): string => path.join(dir, 'build.json');
+
+/** The steps whose binaries are missing or were built from another version. */
+function pendingSteps(dir: string): BuildStep[] {
+  const manifest = readJson<BuildManifest>(manifestFile(dir)) ?? {};
   const upToDate = (name: string, version: string): boolean =>
-    manifest[name]?.version === version && (manifest[name]?.error !== undefined || fs.existsSync(path.join(bin, name)));
+    manifest[name]?.version === version &&
+    (manifest[name]?.error !== undefined || fs.existsSync(path.join(dir, 'bin', name)));
+  return steps.filter((step) => !step.names.every((name) => upToDate(name, step.version)));
+}
 
-  const steps: { names: readonly string[]; version: string; build: (b: Builder) => Promise<void>; optional?: boolean }[] = [
-    { names: kubeCommands, version: versions.kubernetes, build: buildKubernetes },
-    { names: ['etcd'], version: versions.etcd, build: buildEtcd },
-    { names: ['kwok'], version: versions.kwok, build: buildKwok, optional: true },
-  ];
-  const pending = steps.filter((step) => !step.names.every((name) => upToDate(name, step.version)));
+async function buildSteps(ctx: EnvContext, dir: string, pending: readonly BuildStep[]): Promise<void> {
   if (pending.length === 0) return;
-
-  fs.mkdirSync(bin, { recursive: true });
+  const manifest = readJson<BuildManifest>(manifestFile(dir)) ?? {};
   const builder = new Builder(ctx, dir);
   for (const step of pending) {
     const started = Date.now();
@@ -56,12 +81,50 @@ export async function buildAll(ctx: EnvContext): Promise<void> {
       if (!step.optional) throw e;
       // kwok is only needed by later work; a failed build must not block the control plane.
       error = e instanceof Error ? e.message : String(e);
-      ctx.log(`kubernetes: ${step.names.join(', ')} could not be built, continuing without it:\n${error}`);
+      ctx.log(
+        `kubernetes: ${step.names.join(', ')} could not be built, continuing without it ` +
+          `(delete ${manifestFile(dir)} to retry):\n${error}`,
+      );
     }
     const seconds = Math.round((Date.now() - started) / 1000);
     if (error === undefined) ctx.log(`kubernetes: built ${step.names.join(', ')} in ${seconds} s`);
     for (const name of step.names) manifest[name] = { version: step.version, seconds, ...(error ? { error } : {}) };
-    writeJson(manifestFile, manifest);
+    writeJson(manifestFile(dir), manifest);
+  }
+}
+
+/**
+ * `env:up` and vitest's globalSetup may provision at the same time; the second waits for the
+ * first instead of compiling over its wrapper modules. A lock whose owner died is taken over.
+ */
+async function buildLock(ctx: EnvContext, dir: string): Promise<() => void> {
+  const lock = path.join(dir, 'build.lock');
+  let waiting = false;
+  for (;;) {
+    try {
+      fs.writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
+      return () => fs.rmSync(lock, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const owner = Number.parseInt(fs.readFileSync(lock, 'utf8'), 10);
+    if (!processAlive(owner)) {
+      fs.rmSync(lock, { force: true });
+      continue;
+    }
+    if (!waiting) ctx.log(`kubernetes: waiting for the build running in process ${owner}`);
+    waiting = true;
+    await sleep(1000);
+  }
+}
+
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -105,7 +168,9 @@ function goTool(): string {
   if (process.env.GO) return process.env.GO;
   if (onPath('go')) return 'go';
   if (fs.existsSync('/usr/local/go/bin/go')) return '/usr/local/go/bin/go';
-  throw new Error('kubernetes: the Go toolchain is needed to build the control plane; install Go or set GO=/path/to/go');
+  throw new Error(
+    'kubernetes: the Go toolchain is needed to build the control plane; install Go or set GO=/path/to/go',
+  );
 }
 
 interface ModuleInfo {
@@ -170,7 +235,10 @@ async function buildKubernetes(b: Builder): Promise<void> {
   await b.go(dir, ['mod', 'tidy']);
 
   const [major, minor] = versions.kubernetes.split('.');
-  const buildDate = (readJson<{ Time?: string }>(upstream.Info)?.Time ?? new Date().toISOString()).replace(/\.\d+Z$/, 'Z');
+  const buildDate = (readJson<{ Time?: string }>(upstream.Info)?.Time ?? new Date().toISOString()).replace(
+    /\.\d+Z$/,
+    'Z',
+  );
   const stamp = { gitVersion: release, gitMajor: major, gitMinor: minor, gitTreeState: 'clean', buildDate };
   const ldflags = ['-s', '-w'];
   for (const pkg of ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version']) {
@@ -193,7 +261,14 @@ async function buildEtcd(b: Builder): Promise<void> {
   const dir = b.moduleDir('etcd');
   fs.writeFileSync(
     path.join(dir, 'go.mod'),
-    ['module recall.local/etcd-build', '', 'go 1.24.0', '', `require go.etcd.io/etcd/server/v3 v${versions.etcd}`, ''].join('\n'),
+    [
+      'module recall.local/etcd-build',
+      '',
+      'go 1.24.0',
+      '',
+      `require go.etcd.io/etcd/server/v3 v${versions.etcd}`,
+      '',
+    ].join('\n'),
   );
   fs.writeFileSync(
     path.join(dir, 'main.go'),
@@ -216,7 +291,13 @@ async function buildEtcd(b: Builder): Promise<void> {
 
 async function buildKwok(b: Builder): Promise<void> {
   const dir = b.moduleDir('kwok');
-  await b.go(dir, ['install', '-trimpath', '-ldflags', '-s -w', `sigs.k8s.io/kwok/cmd/kwok@v${versions.kwok}`], {
+  // Release builds stamp these; without them `kwok --version` reports nothing useful.
+  const ldflags = [
+    '-s -w',
+    `-X sigs.k8s.io/kwok/pkg/consts.Version=v${versions.kwok}`,
+    `-X sigs.k8s.io/kwok/pkg/consts.KubeVersion=v${versions.kubernetes}`,
+  ].join(' ');
+  await b.go(dir, ['install', '-trimpath', '-ldflags', ldflags, `sigs.k8s.io/kwok/cmd/kwok@v${versions.kwok}`], {
     GOBIN: b.bin,
   });
 }

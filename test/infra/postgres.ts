@@ -2,7 +2,7 @@
  * PostgreSQL from Debian's packages: a throwaway cluster, initialised afresh at every start in the
  * run directory and listening on 127.0.0.1 only, with password authentication like a real server.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,6 +51,17 @@ function serverUser(): SystemUser | undefined {
     );
   }
   return { uid: Number(uid), gid: Number(gid) };
+}
+
+/**
+ * Where the cluster's files live. As root the server runs as `postgres`, which cannot enter a
+ * checkout under a private home directory, so the cluster then goes to a directory of its own in
+ * the system's temporary directory, named after the run directory so that two caches never share one.
+ */
+function clusterDir(ctx: EnvContext, user: SystemUser | undefined): string {
+  const dir = runDir(ctx, 'postgres');
+  if (!user) return path.join(dir, 'cluster');
+  return path.join(os.tmpdir(), `recall-postgres-${createHash('sha256').update(dir).digest('hex').slice(0, 12)}`);
 }
 
 function chownTree(target: string, user: SystemUser | undefined): void {
@@ -112,12 +123,14 @@ export const postgres: Component = {
     await this.stop(ctx);
 
     const user = serverUser();
-    const dataDir = path.join(dir, 'data');
+    const cluster = clusterDir(ctx, user);
+    const dataDir = path.join(cluster, 'data');
     fs.mkdirSync(dir, { recursive: true });
+    fs.mkdirSync(cluster, { recursive: true, mode: 0o700 });
     const state: PostgresState = { port: await freePort(), password: randomBytes(18).toString('base64url') };
-    const passwordFile = path.join(dir, 'password');
+    const passwordFile = path.join(cluster, 'password');
     fs.writeFileSync(passwordFile, state.password, { mode: 0o600 });
-    chownTree(dir, user);
+    chownTree(cluster, user);
 
     ctx.log(`postgres: initdb ${dataDir}`);
     await run(
@@ -139,7 +152,7 @@ export const postgres: Component = {
         '-c',
         'listen_addresses=127.0.0.1',
         '-c',
-        `unix_socket_directories=${dir}`,
+        `unix_socket_directories=${cluster}`,
         '-c',
         'max_connections=200',
       ],
@@ -164,6 +177,7 @@ export const postgres: Component = {
     const pid = runningPid(dir, DAEMON);
     if (pid !== undefined) process.kill(pid, 'SIGINT');
     await stopDaemon(dir, DAEMON);
+    fs.rmSync(clusterDir(ctx, serverUser()), { recursive: true, force: true });
     fs.rmSync(dir, { recursive: true, force: true });
   },
 

@@ -11,18 +11,27 @@ import type { ConnectionEnv, EnvContext } from '../infra/component.ts';
 import { componentEntries } from '../infra/components.ts';
 import { cacheDir } from '../infra/context.ts';
 
-function pidsUnder(dir: string): number[] {
-  const pids: number[] = [];
+/** The pids recorded in the daemons' pid files below `dir`: each leads a process group of its own. */
+function daemonPids(dir: string): number[] {
+  return (fs.readdirSync(dir, { recursive: true }) as string[])
+    .filter((file) => file.endsWith('.pid'))
+    .map((file) => Number.parseInt(fs.readFileSync(path.join(dir, file), 'utf8'), 10));
+}
+
+/** Live processes in the given process groups (a daemon and every child it forked). */
+function processesInGroups(groups: readonly number[]): number[] {
+  const live: number[] = [];
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const commandLine = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (commandLine.includes(dir)) pids.push(Number(entry));
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [state, , processGroup] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (state !== 'Z' && groups.includes(Number(processGroup))) live.push(Number(entry));
     } catch {
       // The process ended while we looked.
     }
   }
-  return pids;
+  return live;
 }
 
 describe('local environment lifecycle', () => {
@@ -50,13 +59,14 @@ describe('local environment lifecycle', () => {
   );
 
   it('stopping every component leaves no process behind', async () => {
-    const runDir = path.join(scratch, 'run');
-    expect(pidsUnder(runDir).length).toBeGreaterThan(0);
-    for (const entry of [...componentEntries].reverse()) {
-      const component = await entry.load();
-      await component.stop(ctx());
-      expect((await component.status(ctx())).running).toBe(false);
+    const daemons = daemonPids(path.join(scratch, 'run'));
+    // PostgreSQL, Kafka, etcd, kube-apiserver, kube-controller-manager.
+    expect(daemons).toHaveLength(5);
+    expect(processesInGroups(daemons).length).toBeGreaterThanOrEqual(5);
+    for (const entry of [...componentEntries].reverse()) await (await entry.load()).stop(ctx());
+    expect(processesInGroups(daemons)).toEqual([]);
+    for (const entry of componentEntries) {
+      expect((await (await entry.load()).status(ctx())).running, entry.name).toBe(false);
     }
-    expect(pidsUnder(runDir)).toEqual([]);
   });
 });
