@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --disable-warning=TimeoutNegativeWarning
 /**
  * `recall`: the one command of the project. Each subcommand is a Command; `recall help` lists them.
  * Connection settings come from the standard environment variables and flags (see

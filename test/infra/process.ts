@@ -13,8 +13,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export interface RunOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
-  /** Written to the child's stdin, then closed. */
-  input?: string;
   /** Where the child's output goes besides the returned string; long builds want a log file. */
   logFile?: string;
   user?: SystemUser;
@@ -25,7 +23,7 @@ export async function run(command: string, args: readonly string[], options: Run
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: options.env ?? process.env,
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
     ...options.user,
   });
   const log = options.logFile ? fs.createWriteStream(options.logFile, { flags: 'a' }) : undefined;
@@ -39,7 +37,6 @@ export async function run(command: string, args: readonly string[], options: Run
     stderr += chunk.toString();
     log?.write(chunk);
   });
-  child.stdin.end(options.input ?? '');
   const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
   log?.end();
   if (code !== 0) {
