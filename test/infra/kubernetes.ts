@@ -96,21 +96,7 @@ export const kubernetes: Component = {
       daemon: daemon('etcd'),
     });
 
-    startDaemon({ ...daemon('kube-apiserver'), command: bin('kube-apiserver'), args: apiserverArgs(state, pki) });
-    await waitFor(() => isReady(pki, state), {
-      what: 'kube-apiserver /readyz',
-      timeoutMs: 120_000,
-      logFile: logFile(dir, 'kube-apiserver'),
-      daemon: daemon('kube-apiserver'),
-      intervalMs: 250,
-    });
-    await waitFor(async () => (await get(pki, state, '/api/v1/namespaces/default')).status === 200, {
-      what: 'kube-apiserver to create the default namespace',
-      timeoutMs: 60_000,
-      logFile: logFile(dir, 'kube-apiserver'),
-      daemon: daemon('kube-apiserver'),
-      intervalMs: 250,
-    });
+    await startApiServer(ctx, state, pki);
 
     startDaemon({
       ...daemon('kube-controller-manager'),
@@ -159,6 +145,40 @@ export const kubernetes: Component = {
 };
 
 /** `count` different free ports: the kernel may hand out a just-released port again. */
+/** Starts kube-apiserver for `state` and waits until it serves; etcd must be running. */
+async function startApiServer(ctx: EnvContext, state: State, pki: Pki): Promise<void> {
+  const dir = runDir(ctx, 'kubernetes');
+  const daemon = { dir, name: 'kube-apiserver' };
+  startDaemon({ ...daemon, command: path.join(binDir(ctx), 'kube-apiserver'), args: apiserverArgs(state, pki) });
+  await waitFor(() => isReady(pki, state), {
+    what: 'kube-apiserver /readyz',
+    timeoutMs: 120_000,
+    logFile: logFile(dir, 'kube-apiserver'),
+    daemon,
+    intervalMs: 250,
+  });
+  await waitFor(async () => (await get(pki, state, '/api/v1/namespaces/default')).status === 200, {
+    what: 'kube-apiserver to create the default namespace',
+    timeoutMs: 60_000,
+    logFile: logFile(dir, 'kube-apiserver'),
+    daemon,
+    intervalMs: 250,
+  });
+}
+
+/**
+ * Stops kube-apiserver and starts it again on the same port with the same etcd, as a control
+ * plane upgrade or crash would: for tests of clients that must survive it.
+ */
+export async function restartApiServer(ctx: EnvContext, downtimeMs = 0): Promise<void> {
+  const dir = runDir(ctx, 'kubernetes');
+  const state = readJson<State>(stateFile(dir));
+  if (!state) throw new Error('kubernetes: not running, nothing to restart');
+  await stopDaemon(dir, 'kube-apiserver');
+  await new Promise((resolve) => setTimeout(resolve, downtimeMs));
+  await startApiServer(ctx, state, pkiFiles(path.join(dir, 'pki')));
+}
+
 async function freePorts(count: number): Promise<number[]> {
   const ports = new Set<number>();
   while (ports.size < count) ports.add(await freePort());

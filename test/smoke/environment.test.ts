@@ -1,15 +1,12 @@
 /**
  * The environment's own promises: starting twice is harmless and stopping leaves no process
- * behind. Runs each component in a scratch cache (sharing the provisioned artifacts) so the
- * environment the other tests use is untouched.
+ * behind. Runs every component in a scratch environment, so the shared one is untouched.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ConnectionEnv, EnvContext } from '../infra/component.ts';
 import { componentEntries } from '../infra/components.ts';
-import { cacheDir } from '../infra/context.ts';
+import { scratchEnvironment } from '../infra/scratch-environment.ts';
 
 /** The pids recorded in the daemons' pid files below `dir`: each leads a process group of its own. */
 function daemonPids(dir: string): number[] {
@@ -35,38 +32,31 @@ function processesInGroups(groups: readonly number[]): number[] {
 }
 
 describe('local environment lifecycle', () => {
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'recall-env-test-'));
-  fs.symlinkSync(path.join(cacheDir(), 'artifacts'), path.join(scratch, 'artifacts'));
-  const env: ConnectionEnv = {};
-  const ctx = (): EnvContext => ({ root: process.cwd(), cacheDir: scratch, env: { ...env }, log: () => {} });
+  const scratch = scratchEnvironment('recall-env-test-');
 
   afterAll(async () => {
-    for (const entry of [...componentEntries].reverse()) await (await entry.load()).stop(ctx());
-    fs.rmSync(scratch, { recursive: true, force: true });
+    await scratch.dispose();
   });
 
   it.each(componentEntries.map((entry) => [entry.name, entry] as const))(
     '%s: a second start reuses the running one',
     async (_name, entry) => {
-      const component = await entry.load();
-      await component.provision(ctx());
-      const first = await component.start(ctx());
-      const second = await component.start(ctx());
+      const first = await scratch.start(entry);
+      const second = await scratch.start(entry);
       expect(second).toEqual(first);
-      expect((await component.status(ctx())).running).toBe(true);
-      Object.assign(env, first);
+      expect((await (await entry.load()).status(scratch.context())).running).toBe(true);
     },
   );
 
   it('stopping every component leaves no process behind', async () => {
-    const daemons = daemonPids(path.join(scratch, 'run'));
+    const daemons = daemonPids(path.join(scratch.cacheDir, 'run'));
     // PostgreSQL, Kafka, etcd, kube-apiserver, kube-controller-manager.
     expect(daemons).toHaveLength(5);
     expect(processesInGroups(daemons).length).toBeGreaterThanOrEqual(5);
-    for (const entry of [...componentEntries].reverse()) await (await entry.load()).stop(ctx());
+    for (const entry of [...componentEntries].reverse()) await (await entry.load()).stop(scratch.context());
     expect(processesInGroups(daemons)).toEqual([]);
     for (const entry of componentEntries) {
-      expect((await (await entry.load()).status(ctx())).running, entry.name).toBe(false);
+      expect((await (await entry.load()).status(scratch.context())).running, entry.name).toBe(false);
     }
   });
 });

@@ -1,0 +1,106 @@
+/**
+ * A client-node informer that survives its known failure modes:
+ * - it stops for good on any error other than 410 Gone: restart it, with backoff;
+ * - a watch can go silent without an error: relist periodically;
+ * - events replay after every restart: handlers must be idempotent (ours only enqueue keys).
+ */
+import * as k8s from '@kubernetes/client-node';
+
+export interface ResilientInformerOptions<T extends k8s.KubernetesObject> {
+  /** Watch path, e.g. `/apis/rappelconso.io/v1alpha1/recallpipelines`. */
+  path: string;
+  /** Lists the objects; it must apply the label selector it is given, as the watch does. */
+  list: (labelSelector: string | undefined) => ReturnType<k8s.ListPromise<T>>;
+  labelSelector?: string;
+  /** Called for adds and updates, and again for every object after a restart or relist. */
+  onUpsert: (object: T) => void;
+  onDelete: (object: T) => void;
+  onError?: (error: unknown, restartInMs: number) => void;
+  /** Restart the list+watch this often even without an error. */
+  relistPeriodMs?: number;
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+export class ResilientInformer<T extends k8s.KubernetesObject> {
+  readonly #informer: k8s.Informer<T> & k8s.ObjectCache<T>;
+  readonly #options: Required<Omit<ResilientInformerOptions<T>, 'labelSelector' | 'onError'>> &
+    Pick<ResilientInformerOptions<T>, 'onError'>;
+  #failures = 0;
+  #restartTimer: NodeJS.Timeout | undefined;
+  #relistTimer: NodeJS.Timeout | undefined;
+  #stopped = true;
+
+  constructor(config: k8s.KubeConfig, options: ResilientInformerOptions<T>) {
+    this.#options = { relistPeriodMs: 5 * 60_000, initialBackoffMs: 500, maxBackoffMs: 30_000, ...options };
+    this.#informer = k8s.makeInformer(
+      config,
+      options.path,
+      () => options.list(options.labelSelector),
+      options.labelSelector,
+    );
+    this.#informer.on('add', (object) => this.#options.onUpsert(object));
+    this.#informer.on('update', (object) => this.#options.onUpsert(object));
+    this.#informer.on('delete', (object) => this.#options.onDelete(object));
+    this.#informer.on('connect', () => {
+      this.#failures = 0;
+    });
+    this.#informer.on('error', (error) => this.#scheduleRestart(error));
+  }
+
+  /** The cached objects (namespace-scoped when a namespace is given). */
+  list(namespace?: string): readonly T[] {
+    return this.#informer.list(namespace);
+  }
+
+  get(name: string, namespace?: string): T | undefined {
+    return this.#informer.get(name, namespace);
+  }
+
+  async start(): Promise<void> {
+    this.#stopped = false;
+    this.#scheduleRelist();
+    try {
+      await this.#informer.start();
+    } catch (error) {
+      this.#scheduleRestart(error);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#restartTimer);
+    clearTimeout(this.#relistTimer);
+    await this.#informer.stop();
+  }
+
+  #scheduleRestart(error: unknown): void {
+    if (this.#stopped) return;
+    clearTimeout(this.#restartTimer);
+    const delay = Math.min(this.#options.maxBackoffMs, this.#options.initialBackoffMs * 2 ** this.#failures);
+    this.#failures += 1;
+    this.#options.onError?.(error, delay);
+    this.#restartTimer = setTimeout(() => void this.#restart(), delay);
+    this.#restartTimer.unref();
+  }
+
+  async #restart(): Promise<void> {
+    if (this.#stopped) return;
+    try {
+      await this.#informer.stop();
+      await this.#informer.start();
+    } catch (error) {
+      this.#scheduleRestart(error);
+    }
+  }
+
+  #scheduleRelist(): void {
+    clearTimeout(this.#relistTimer);
+    this.#relistTimer = setTimeout(() => {
+      void this.#restart().finally(() => {
+        if (!this.#stopped) this.#scheduleRelist();
+      });
+    }, this.#options.relistPeriodMs);
+    this.#relistTimer.unref();
+  }
+}

@@ -1,0 +1,69 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as k8s from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ResilientInformer } from '../../operator/resilient-informer.ts';
+import { componentEntry } from '../infra/components.ts';
+import { restartApiServer } from '../infra/kubernetes.ts';
+import { scratchEnvironment, type ScratchEnvironment } from '../infra/scratch-environment.ts';
+
+async function until(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe('ResilientInformer against a kube-apiserver that restarts', () => {
+  let scratch: ScratchEnvironment;
+  let core: k8s.CoreV1Api;
+  let config: k8s.KubeConfig;
+  const namespace = 'informer-test';
+
+  beforeAll(async () => {
+    // A private control plane: restarting the shared one would disturb other tests.
+    scratch = scratchEnvironment('recall-informer-');
+    const { KUBECONFIG } = await scratch.start(componentEntry('kubernetes'));
+    config = new k8s.KubeConfig();
+    config.loadFromFile(KUBECONFIG!);
+    core = config.makeApiClient(k8s.CoreV1Api);
+    await core.createNamespace({ body: { metadata: { name: namespace } } });
+  });
+
+  afterAll(async () => {
+    await scratch.dispose();
+  });
+
+  it('keeps delivering events after the apiserver went away and came back', async () => {
+    const seen = new Set<string>();
+    const deleted = new Set<string>();
+    const errors: unknown[] = [];
+    const informer = new ResilientInformer<k8s.V1ConfigMap>(config, {
+      path: `/api/v1/namespaces/${namespace}/configmaps`,
+      list: (labelSelector) => core.listNamespacedConfigMap({ namespace, labelSelector }),
+      labelSelector: 'test=informer',
+      onUpsert: (object) => seen.add(object.metadata!.name!),
+      onDelete: (object) => deleted.add(object.metadata!.name!),
+      onError: (error) => errors.push(error),
+      initialBackoffMs: 200,
+      maxBackoffMs: 1000,
+    });
+    const labelled = (name: string) => ({ metadata: { name, labels: { test: 'informer' } }, data: { a: '1' } });
+    try {
+      await informer.start();
+      await core.createNamespacedConfigMap({ namespace, body: labelled('before') });
+      await until(() => seen.has('before'), 'the first ConfigMap');
+
+      await restartApiServer(scratch.context(), 1000);
+      await core.createNamespacedConfigMap({ namespace, body: labelled('after') });
+      await until(() => seen.has('after'), 'a ConfigMap created after the restart');
+      await core.deleteNamespacedConfigMap({ name: 'before', namespace });
+      await until(() => deleted.has('before'), 'the delete event');
+
+      expect(errors.length).toBeGreaterThan(0); // it did notice the outage
+      expect(informer.list(namespace).map((object) => object.metadata?.name)).toEqual(['after']);
+    } finally {
+      await informer.stop();
+    }
+  });
+});
