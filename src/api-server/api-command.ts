@@ -1,0 +1,61 @@
+/**
+ * `recall api --data FILE [--port N] [--dataset ID] [--host H]`: serves a JSONL file of records as
+ * a local RappelConso API (Explore v2.1 records endpoint) until interrupted.
+ */
+import { once } from 'node:events';
+import { parseArgs } from 'node:util';
+import type { Command } from '../cli/command.ts';
+import { createLogger } from '../logging/logger.ts';
+import { DATASETS, DEFAULT_DATASET, type Dataset } from '../pipeline-defaults.ts';
+import { EXPLORE_PATH } from '../source/explore-limits.ts';
+import { startRecallApi } from './recall-api.ts';
+
+export function parseDataset(value: string | undefined, flag = '--dataset'): Dataset {
+  if (value === undefined) return DEFAULT_DATASET;
+  if (!(DATASETS as readonly string[]).includes(value)) {
+    throw new Error(`${flag}="${value}": expected one of ${DATASETS.join(', ')}`);
+  }
+  return value as Dataset;
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined) return 0;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`--port="${value}": expected a port number from 0 (any free port) to 65535`);
+  }
+  return port;
+}
+
+export const apiCommand: Command = {
+  name: 'api',
+  summary: 'serve a JSONL file of recall records as a local RappelConso (Explore v2.1) API',
+
+  async run(argv) {
+    const { values } = parseArgs({
+      args: [...argv],
+      options: {
+        data: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        dataset: { type: 'string' },
+      },
+      strict: true,
+    });
+    if (values.data === undefined) throw new Error('--data is required: a JSONL file of records in the API shape');
+    const logger = createLogger('api-server');
+    const api = await startRecallApi({
+      dataFile: values.data,
+      port: parsePort(values.port),
+      host: values.host,
+      dataset: parseDataset(values.dataset),
+    });
+    logger.info({ url: api.url, dataset: api.dataset, records: api.recordCount }, 'serving');
+    process.stdout.write(
+      `${api.url}\n  ${api.recordCount} records at ${api.url}${EXPLORE_PATH}/catalog/datasets/${api.dataset}/records\n`,
+    );
+    await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
+    await api.close();
+    return 0;
+  },
+};

@@ -1,0 +1,117 @@
+/**
+ * The records one dataset serves, kept in the API's order (publication, then reference) so a
+ * `where` on the publication field is an index range found by binary search, and each record's
+ * JSON is written once, not per request.
+ */
+import fs from 'node:fs';
+import type { DatasetSource, RawRecord } from '../source/dataset-source.ts';
+import { publicationInstant } from '../source/publication-time.ts';
+import { odsqlError } from './api-error.ts';
+import type { Comparison } from './where-clause.ts';
+
+interface StoredRecord {
+  /** undefined when the publication value is missing or unreadable: such records match no comparison. */
+  instant: number | undefined;
+  reference: string;
+  json: string;
+}
+
+export interface RecordPage {
+  totalCount: number;
+  /** The JSON text of each record of the page. */
+  results: string[];
+}
+
+function compareStored(left: StoredRecord, right: StoredRecord): number {
+  if (left.instant !== right.instant) {
+    if (left.instant === undefined) return 1;
+    if (right.instant === undefined) return -1;
+    return left.instant - right.instant;
+  }
+  return left.reference < right.reference ? -1 : left.reference > right.reference ? 1 : 0;
+}
+
+/** Reads a JSONL file of API records; a bad line is named by file and line number. */
+export function readRecordsFile(file: string): RawRecord[] {
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const records: RawRecord[] = [];
+  lines.forEach((line, index) => {
+    if (line.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      throw new Error(`${file}:${index + 1}: not JSON (${(error as Error).message})`, { cause: error });
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new Error(`${file}:${index + 1}: expected a JSON object per line, found ${JSON.stringify(value)}`);
+    }
+    records.push(value as RawRecord);
+  });
+  return records;
+}
+
+export class RecordStore {
+  readonly source: DatasetSource;
+  readonly #records: StoredRecord[];
+  /** Records with a publication instant come first; this many of them. */
+  readonly #positioned: number;
+
+  constructor(source: DatasetSource, records: readonly RawRecord[]) {
+    this.source = source;
+    this.#records = records
+      .map((record) => {
+        const reference = record[source.referenceField];
+        return {
+          instant: publicationInstant(record[source.publicationField], source.granularity),
+          reference: typeof reference === 'string' ? reference : '',
+          json: JSON.stringify(record),
+        };
+      })
+      .sort(compareStored);
+    const firstUnpositioned = this.#records.findIndex((record) => record.instant === undefined);
+    this.#positioned = firstUnpositioned === -1 ? this.#records.length : firstUnpositioned;
+  }
+
+  get size(): number {
+    return this.#records.length;
+  }
+
+  query(where: readonly Comparison[], offset: number, limit: number): RecordPage {
+    let [from, to] = where.length === 0 ? [0, this.#records.length] : [0, this.#positioned];
+    for (const { field, operator, literal } of where) {
+      if (field !== this.source.publicationField) {
+        throw odsqlError(
+          `Unsupported field in where: ${field} (this API filters on ${this.source.publicationField} only)`,
+        );
+      }
+      const instant = publicationInstant(literal, 'timestamp');
+      if (instant === undefined) {
+        throw odsqlError(
+          `Invalid date literal for ${field}: '${literal}' (expected YYYY-MM-DD or an ISO 8601 instant)`,
+        );
+      }
+      const firstAtOrAfter = this.#firstIndex((value) => value >= instant);
+      const firstAfter = this.#firstIndex((value) => value > instant);
+      if (operator === '>' || operator === '>=') from = Math.max(from, operator === '>' ? firstAfter : firstAtOrAfter);
+      if (operator === '<' || operator === '<=') to = Math.min(to, operator === '<' ? firstAtOrAfter : firstAfter);
+      if (operator === '=') [from, to] = [Math.max(from, firstAtOrAfter), Math.min(to, firstAfter)];
+    }
+    const totalCount = Math.max(0, to - from);
+    const start = from + offset;
+    const end = Math.min(to, start + limit);
+    return { totalCount, results: this.#records.slice(start, Math.max(start, end)).map((record) => record.json) };
+  }
+
+  /** The first positioned index whose instant satisfies `predicate` (monotone), by binary search. */
+  #firstIndex(predicate: (instant: number) => boolean): number {
+    let low = 0;
+    let high = this.#positioned;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (predicate(this.#records[middle]!.instant!)) high = middle;
+      else low = middle + 1;
+    }
+    return low;
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * `recall produce --pipeline NAME [--dataset ID] [--api-url URL] [--topic T] [--since YYYY-MM-DD]
+ * [--max-records N] [--dry-run]`: one producer run (see run-producer.ts); a summary line on stdout.
+ * SIGTERM or SIGINT stops it after the current page, sent and checkpointed.
+ */
+import { parseArgs } from 'node:util';
+import { parseDataset } from '../api-server/api-command.ts';
+import type { Command } from '../cli/command.ts';
+import { kafkaSettings, postgresSettings } from '../config/connection-settings.ts';
+import { DEFAULT_API_URL, DEFAULT_TOPIC } from '../pipeline-defaults.ts';
+import { describeCheckpoint, runProducer, type ProducerSummary } from './run-producer.ts';
+
+function positiveInteger(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number <= 0) {
+    throw new Error(`${flag}="${value}": expected a positive whole number`);
+  }
+  return number;
+}
+
+export function summaryLine(summary: ProducerSummary): string {
+  return (
+    `${summary.dryRun ? 'dry run: ' : ''}pipeline ${summary.pipeline} dataset ${summary.dataset} topic ${summary.topic}: ` +
+    `fetched ${summary.fetched}, sent ${summary.sent}, dead-lettered ${summary.deadLettered}, ` +
+    `already sent ${summary.alreadySent}, checkpoint ${describeCheckpoint(summary.checkpoint)} ` +
+    `(${summary.windows} window(s), ${summary.requests} request(s), ${(summary.durationMs / 1000).toFixed(2)} s)`
+  );
+}
+
+export const produceCommand: Command = {
+  name: 'produce',
+  summary: 'read new recalls from the RappelConso API and send them to Kafka, checkpointed in PostgreSQL',
+
+  async run(argv, env) {
+    const { values } = parseArgs({
+      args: [...argv],
+      options: {
+        pipeline: { type: 'string' },
+        dataset: { type: 'string' },
+        'api-url': { type: 'string' },
+        topic: { type: 'string' },
+        since: { type: 'string' },
+        'max-records': { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        host: { type: 'string' },
+        port: { type: 'string' },
+        user: { type: 'string' },
+        database: { type: 'string' },
+        brokers: { type: 'string' },
+      },
+      strict: true,
+    });
+    if (values.pipeline === undefined)
+      throw new Error('--pipeline is required: the RecallPipeline whose checkpoint to use');
+    const { host, port, user, database, brokers } = values;
+    const connectionFlags = { host, port, user, database, brokers };
+    const stop = new AbortController();
+    const requestStop = () => stop.abort();
+    process.once('SIGTERM', requestStop);
+    process.once('SIGINT', requestStop);
+    try {
+      const summary = await runProducer({
+        pipeline: values.pipeline,
+        dataset: parseDataset(values.dataset),
+        apiUrl: values['api-url'] ?? DEFAULT_API_URL,
+        topic: values.topic ?? DEFAULT_TOPIC,
+        since: values.since,
+        maxRecords: positiveInteger('--max-records', values['max-records']),
+        dryRun: values['dry-run'] ?? false,
+        postgres: postgresSettings(env, connectionFlags),
+        // A dry run sends nothing, so it needs no broker address.
+        kafka: values['dry-run'] ? { brokers: [] } : kafkaSettings(env, connectionFlags),
+        signal: stop.signal,
+      });
+      process.stdout.write(`${summaryLine(summary)}\n`);
+      return 0;
+    } finally {
+      process.off('SIGTERM', requestStop);
+      process.off('SIGINT', requestStop);
+    }
+  },
+};

@@ -1,0 +1,187 @@
+/**
+ * A client for the records endpoint of the Explore v2.1 API (Node's fetch): one page per call,
+ * with a timeout per request and retries, with backoff, on whatever may pass (429, 5xx, network
+ * errors, timeouts, a body cut short). When retries run out, the error names the URL and the last
+ * status or failure.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import type { Dataset } from '../pipeline-defaults.ts';
+import type { RawRecord } from './dataset-source.ts';
+import { EXPLORE_PATH } from './explore-limits.ts';
+import {
+  backoffDelay,
+  DEFAULT_RETRY_POLICY,
+  isRetryableStatus,
+  retryAfterDelay,
+  type RetryPolicy,
+} from './retry-policy.ts';
+
+export interface RecordsQuery {
+  where?: string;
+  orderBy?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface RecordsPage {
+  totalCount: number;
+  results: RawRecord[];
+}
+
+export interface RetryNotice {
+  url: string;
+  attempt: number;
+  delayMs: number;
+  problem: string;
+}
+
+export interface ExploreClientOptions {
+  /** Up to and excluding `/api/explore/v2.1`, e.g. DEFAULT_API_URL. */
+  baseUrl: string;
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  onRetry?: (notice: RetryNotice) => void;
+  /** Replaced in unit tests, so backoff needs no real waiting. */
+  sleep?: (ms: number) => Promise<unknown>;
+  random?: () => number;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** A request that failed for good: after its last retry, or at once when retrying cannot help. */
+export class ExploreRequestError extends Error {
+  override name = 'ExploreRequestError';
+  readonly url: string;
+  readonly status: number | undefined;
+
+  constructor(message: string, url: string, status: number | undefined) {
+    super(message);
+    this.url = url;
+    this.status = status;
+  }
+}
+
+const pageSchema = z.object({
+  total_count: z.number().int().nonnegative(),
+  results: z.array(z.record(z.string(), z.unknown())),
+});
+
+type Outcome = { page: RecordsPage } | { problem: string; status?: number; retryable: boolean; retryAfter?: number };
+
+function describeApiError(status: number, body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { error_code?: unknown; message?: unknown };
+    if (typeof parsed.message === 'string') {
+      const code = typeof parsed.error_code === 'string' ? `${parsed.error_code}: ` : '';
+      return `HTTP ${status} ${code}${parsed.message}`;
+    }
+  } catch {
+    // Not the API's JSON error: quote the start of whatever came back.
+  }
+  return `HTTP ${status}: ${body.slice(0, 200)}`;
+}
+
+export class ExploreClient {
+  readonly baseUrl: string;
+  readonly #timeoutMs: number;
+  readonly #policy: RetryPolicy;
+  readonly #options: ExploreClientOptions;
+  /** Requests sent, retries included. */
+  requestCount = 0;
+
+  constructor(options: ExploreClientOptions) {
+    let parsed: URL;
+    try {
+      parsed = new URL(options.baseUrl);
+    } catch {
+      throw new Error(`api url="${options.baseUrl}": expected an http(s) URL`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new Error(`api url="${options.baseUrl}": expected an http(s) URL`);
+    }
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.#policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.#options = options;
+  }
+
+  recordsUrl(dataset: Dataset, query: RecordsQuery): string {
+    const params = new URLSearchParams({ limit: String(query.limit), offset: String(query.offset) });
+    if (query.where) params.set('where', query.where);
+    if (query.orderBy) params.set('order_by', query.orderBy);
+    return `${this.baseUrl}${EXPLORE_PATH}/catalog/datasets/${encodeURIComponent(dataset)}/records?${params.toString()}`;
+  }
+
+  async records(dataset: Dataset, query: RecordsQuery): Promise<RecordsPage> {
+    const url = this.recordsUrl(dataset, query);
+    const wait = this.#options.sleep ?? sleep;
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.#attempt(url);
+      if ('page' in outcome) return outcome.page;
+      if (!outcome.retryable) throw new ExploreRequestError(`GET ${url}: ${outcome.problem}`, url, outcome.status);
+      if (attempt >= this.#policy.attempts) {
+        throw new ExploreRequestError(
+          `GET ${url} failed after ${attempt} attempts; last: ${outcome.problem}`,
+          url,
+          outcome.status,
+        );
+      }
+      const delayMs = outcome.retryAfter ?? backoffDelay(this.#policy, attempt - 1, this.#options.random);
+      this.#options.onRetry?.({ url, attempt, delayMs, problem: outcome.problem });
+      await wait(delayMs);
+    }
+  }
+
+  async #attempt(url: string): Promise<Outcome> {
+    this.requestCount += 1;
+    let status: number;
+    let body: string;
+    let retryAfterHeader: string | null;
+    try {
+      // The timeout covers reading the body too: a server that stalls mid-body is a timeout.
+      const response = await fetch(url, {
+        signal: AbortSignal.timeout(this.#timeoutMs),
+        headers: { accept: 'application/json' },
+      });
+      status = response.status;
+      retryAfterHeader = response.headers.get('retry-after');
+      body = await response.text();
+    } catch (error) {
+      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+      const problem = timedOut
+        ? `no complete answer within ${this.#timeoutMs} ms`
+        : `network error: ${error instanceof Error ? error.message : String(error)}${cause}`;
+      return { problem, retryable: true };
+    }
+    if (status !== 200) {
+      return {
+        problem: describeApiError(status, body),
+        status,
+        retryable: isRetryableStatus(status),
+        retryAfter: retryAfterDelay(retryAfterHeader, this.#policy),
+      };
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch (error) {
+      return {
+        problem: `HTTP 200 with a body that is not complete JSON (${body.length} characters; ${(error as Error).message})`,
+        status,
+        retryable: true,
+      };
+    }
+    const parsed = pageSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return {
+        problem: `HTTP 200 with an unexpected body: ${issue?.path.join('.') || '(body)'}: ${issue?.message}`,
+        status,
+        retryable: false,
+      };
+    }
+    return { page: { totalCount: parsed.data.total_count, results: parsed.data.results } };
+  }
+}

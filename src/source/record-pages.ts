@@ -1,0 +1,60 @@
+/**
+ * Every record published from a lower bound on, page by page, in the API's order (publication,
+ * then reference): windows from publication-windows.ts, each paged with `offset` below the cap.
+ */
+import type { DatasetSource, RawRecord } from './dataset-source.ts';
+import type { ExploreClient } from './explore-client.ts';
+import { MAX_OFFSET_PLUS_LIMIT, MAX_PAGE_SIZE } from './explore-limits.ts';
+import { planWindows, type PublicationWindow } from './publication-windows.ts';
+
+export interface RecordPagesOptions {
+  /** The `>=` bound on the publication field; undefined reads from the first record. */
+  lowerBound?: string;
+  pageSize?: number;
+  /** The most records one window may hold (the API's offset + limit cap; lower in tests). */
+  windowCap?: number;
+  now?: number;
+  onWindow?: (window: PublicationWindow, count: number) => void;
+}
+
+export function whereClause(field: string, window: PublicationWindow): string | undefined {
+  const terms = [
+    ...(window.from === undefined ? [] : [`${field} >= '${window.from}'`]),
+    ...(window.to === undefined ? [] : [`${field} < '${window.to}'`]),
+  ];
+  return terms.length === 0 ? undefined : terms.join(' and ');
+}
+
+export async function* recordPages(
+  client: ExploreClient,
+  source: DatasetSource,
+  options: RecordPagesOptions = {},
+): AsyncGenerator<RawRecord[]> {
+  const pageSize = Math.min(options.pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
+  const cap = Math.min(options.windowCap ?? MAX_OFFSET_PLUS_LIMIT, MAX_OFFSET_PLUS_LIMIT);
+  const orderBy = `${source.publicationField} ASC, ${source.referenceField} ASC`;
+  const where = (window: PublicationWindow) => whereClause(source.publicationField, window);
+  const count = async (window: PublicationWindow) =>
+    (await client.records(source.dataset, { where: where(window), orderBy, limit: 0, offset: 0 })).totalCount;
+
+  for await (const { window, count: planned } of planWindows(options.lowerBound, count, {
+    granularity: source.granularity,
+    cap,
+    now: options.now,
+  })) {
+    options.onWindow?.(window, planned);
+    for (let offset = 0; ;) {
+      const limit = Math.min(pageSize, cap - offset);
+      const page = await client.records(source.dataset, { where: where(window), orderBy, limit, offset });
+      if (page.results.length > 0) yield page.results;
+      offset += page.results.length;
+      if (page.results.length < limit || offset >= page.totalCount) break;
+      if (offset >= cap) {
+        // The window grew past the cap while being read; what was read is kept, the rest waits.
+        throw new Error(
+          `window ${where(window)} grew to ${page.totalCount} records while being read, more than ${cap}; run again to resume`,
+        );
+      }
+    }
+  }
+}

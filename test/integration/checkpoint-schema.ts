@@ -1,0 +1,57 @@
+/**
+ * A throwaway PostgreSQL schema holding the producer's checkpoint table, created from its
+ * migration file, so tests run beside others without sharing a table.
+ */
+import fs from 'node:fs';
+import pg from 'pg';
+import { postgresSettings } from '../../src/config/connection-settings.ts';
+import type { CheckpointDatabase, StoredCheckpoint } from '../../src/producer/checkpoint-store.ts';
+import { connectionFor } from '../infra/connection.ts';
+
+const MIGRATION = new URL('../../src/postgres/migrations/0002_producer_checkpoints.sql', import.meta.url);
+
+export interface CheckpointSchema {
+  name: string;
+  /** Connection settings whose search_path is the schema (also as PGOPTIONS for a child process). */
+  database: CheckpointDatabase;
+  env: Record<string, string>;
+  checkpoint(pipeline: string, dataset?: string): Promise<(StoredCheckpoint & { recordsSent: number }) | undefined>;
+  drop(): Promise<void>;
+}
+
+export async function createCheckpointSchema(prefix: string): Promise<CheckpointSchema> {
+  const env = await connectionFor('postgres');
+  const name = `${prefix}_${process.pid}_${Date.now()}`.replace(/[^a-z0-9_]/g, '_');
+  const options = `-c search_path=${name}`;
+  const database = { ...postgresSettings(env), options };
+  const admin = new pg.Client(database);
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${name}`);
+  await admin.query(fs.readFileSync(MIGRATION, 'utf8'));
+  return {
+    name,
+    database,
+    env: { ...env, PGOPTIONS: options },
+    async checkpoint(pipeline, dataset = 'rappelconso0') {
+      const { rows } = await admin.query<{
+        publication: string;
+        sent_at_publication: string[];
+        records_sent: string;
+        updated_at: Date;
+      }>('SELECT * FROM producer_checkpoints WHERE pipeline = $1 AND dataset = $2', [pipeline, dataset]);
+      const row = rows[0];
+      return row
+        ? {
+            publication: row.publication,
+            sentAtPublication: row.sent_at_publication,
+            recordsSent: Number(row.records_sent),
+            updatedAt: row.updated_at,
+          }
+        : undefined;
+    },
+    async drop() {
+      await admin.query(`DROP SCHEMA ${name} CASCADE`);
+      await admin.end();
+    },
+  };
+}
