@@ -19,3 +19,9 @@ export const DEFAULT_TABLE = 'rappel_conso_table';
 export function deadLetterTopic(topic: string): string {
   return `${topic}.dead-letter`;
 }
+
+/**
+ * The image holding this project (the `recall` command): the data-plane Jobs and the operator
+ * run it. Tagged with the package's version, which a release publishes.
+ */
+export const DEFAULT_PIPELINE_IMAGE = 'ghcr.io/rappelconso/recall-pipeline-operator:0.1.0';

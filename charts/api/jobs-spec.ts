@@ -1,0 +1,25 @@
+/** `spec.jobs`: the producer and consumer pods, as Jobs and as the pods Airflow launches. */
+import { z } from 'zod';
+import { DEFAULT_PIPELINE_IMAGE } from '../../src/pipeline-defaults.ts';
+import { image } from './field-formats.ts';
+import { resourcesSchema } from './resources-schema.ts';
+
+export const jobsSpecSchema = z
+  .strictObject({
+    image: image
+      .default(DEFAULT_PIPELINE_IMAGE)
+      .meta({ description: 'The image with the recall command (producer, consumer, migrations).' }),
+    runOnCreate: z
+      .boolean()
+      .default(true)
+      .meta({ description: 'Run the producer and the consumer once as Jobs when the pipeline is created.' }),
+    backoffLimit: z.int().min(0).max(20).default(3).meta({ description: 'Retries of each Job before it fails.' }),
+    resources: resourcesSchema(
+      { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+      'the producer and the consumer',
+    ),
+  })
+  .prefault({})
+  .meta({ description: 'The producer and consumer pods, run as Jobs and launched by Airflow.' });
+
+export type JobsSpec = z.output<typeof jobsSpecSchema>;

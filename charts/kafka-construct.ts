@@ -1,0 +1,92 @@
+/**
+ * Kafka for one pipeline: its two KafkaTopics for Strimzi's Topic Operator and, in managed mode, a
+ * KRaft cluster (Kafka + one KafkaNodePool of combined controller/broker nodes). External clusters
+ * get nothing here: the operator creates their topics through the admin API (charts/topics.ts).
+ */
+import { Construct } from 'constructs';
+import { versions } from '../src/versions.ts';
+import { instanceSelector } from './labels.ts';
+import { KAFKA_PLAIN_PORT, type PipelineContext } from './pipeline-context.ts';
+import { STRIMZI_CLUSTER_LABEL, kafka, kafkaNodePool, kafkaTopic } from './strimzi-resources.ts';
+import { pipelineTopics } from './topics.ts';
+
+export class KafkaConstruct extends Construct {
+  constructor(scope: Construct, id: string, ctx: PipelineContext) {
+    super(scope, id);
+    const target = ctx.kafka;
+    if (target.mode === 'external') return;
+
+    for (const topic of pipelineTopics(ctx)) {
+      kafkaTopic(
+        this,
+        `topic-${topic.role}`,
+        {
+          // Named by role, not by topic: a topic name may hold "_" or capitals, which object names may not.
+          name: ctx.objectName(`topic-${topic.role}`),
+          labels: { ...ctx.labels, 'app.kubernetes.io/component': 'kafka', [STRIMZI_CLUSTER_LABEL]: target.cluster },
+        },
+        { topicName: topic.name, partitions: topic.partitions, replicas: topic.replicas, config: { ...topic.config } },
+      );
+    }
+    if (target.mode === 'managed') this.managedCluster(ctx, target.cluster, target.nodePool);
+  }
+
+  private managedCluster(ctx: PipelineContext, cluster: string, nodePool: string): void {
+    const settings = ctx.kafka.mode === 'managed' ? ctx.kafka.settings : undefined;
+    if (!settings) return;
+    const labels = { ...ctx.labels, 'app.kubernetes.io/component': 'kafka' };
+    // Internal topics cannot have more replicas than there are brokers.
+    const replication = Math.min(3, settings.replicas);
+    kafka(
+      this,
+      'cluster',
+      { name: cluster, labels },
+      {
+        kafka: {
+          version: versions.kafka,
+          listeners: [
+            {
+              name: 'plain',
+              port: KAFKA_PLAIN_PORT,
+              type: 'internal',
+              tls: false,
+              // Strimzi writes the listener's NetworkPolicy; only this pipeline's pods may connect.
+              networkPolicyPeers: [{ podSelector: { matchLabels: instanceSelector(ctx.name) } }],
+            },
+          ],
+          config: {
+            'offsets.topic.replication.factor': replication,
+            'transaction.state.log.replication.factor': replication,
+            'transaction.state.log.min.isr': Math.min(2, replication),
+            'default.replication.factor': replication,
+            'min.insync.replicas': Math.min(2, replication),
+          },
+        },
+        entityOperator: { topicOperator: {} },
+      },
+    );
+    kafkaNodePool(
+      this,
+      'node-pool',
+      { name: nodePool, labels: { ...labels, [STRIMZI_CLUSTER_LABEL]: cluster } },
+      {
+        replicas: settings.replicas,
+        roles: ['controller', 'broker'],
+        storage: {
+          type: 'jbod',
+          volumes: [
+            {
+              id: 0,
+              type: 'persistent-claim',
+              size: settings.storage.size,
+              ...(settings.storage.storageClassName !== undefined && { class: settings.storage.storageClassName }),
+              deleteClaim: false,
+              kraftMetadata: 'shared',
+            },
+          ],
+        },
+        resources: { requests: { ...settings.resources.requests }, limits: { ...settings.resources.limits } },
+      },
+    );
+  }
+}

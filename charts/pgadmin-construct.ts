@@ -1,0 +1,96 @@
+/**
+ * pgAdmin 4, off by default as in the original pipeline: a Deployment, its Service, the create-only
+ * Secret with its first user's password, and a servers.json that lists the pipeline's database.
+ */
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { generatedSecret } from './generated-secret.ts';
+import type { PipelineContext } from './pipeline-context.ts';
+import { containerSecurityContext, podSecurityContext, scratchVolume } from './security.ts';
+
+export const PGADMIN_COMPONENT = 'pgadmin';
+const PORT = 8080;
+const PASSWORD_KEY = 'password';
+
+/** The image's `pgadmin` user, which expects group 0. */
+const PGADMIN_RUN_AS = { user: 5050, group: 0 };
+
+export class PgAdminConstruct extends Construct {
+  constructor(scope: Construct, id: string, ctx: PipelineContext) {
+    super(scope, id);
+    const { pgAdmin } = ctx.spec.tools;
+    if (!pgAdmin.enabled) return;
+    const name = ctx.objectName(PGADMIN_COMPONENT);
+    const selector = ctx.selector(PGADMIN_COMPONENT);
+    const labels = { ...ctx.labels, ...selector };
+    const connection = ctx.postgresConnection;
+
+    generatedSecret(this, 'password', { name, labels, keys: { [PASSWORD_KEY]: 'alphanumeric-32' } });
+    // No password here: pgAdmin asks for it on first connection.
+    const servers = {
+      Servers: {
+        '1': {
+          Name: ctx.name,
+          Group: 'RecallPipeline',
+          Host: connection.host,
+          Port: connection.port,
+          MaintenanceDB: connection.database,
+          Username: connection.user.value ?? '',
+          SSLMode: connection.sslMode,
+        },
+      },
+    };
+    new k8s.KubeConfigMap(this, 'servers', {
+      metadata: { name, labels },
+      data: { 'servers.json': JSON.stringify(servers, null, 2) },
+    });
+
+    const data = scratchVolume('data', '/var/lib/pgadmin');
+    const tmp = scratchVolume('tmp', '/tmp');
+    new k8s.KubeDeployment(this, 'deployment', {
+      metadata: { name, labels },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels },
+          spec: {
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: podSecurityContext(PGADMIN_RUN_AS),
+            containers: [
+              {
+                name: PGADMIN_COMPONENT,
+                image: pgAdmin.image,
+                env: [
+                  { name: 'PGADMIN_DEFAULT_EMAIL', value: pgAdmin.email },
+                  { name: 'PGADMIN_DEFAULT_PASSWORD', valueFrom: { secretKeyRef: { name, key: PASSWORD_KEY } } },
+                  // An unprivileged port: the container holds no NET_BIND_SERVICE.
+                  { name: 'PGADMIN_LISTEN_PORT', value: String(PORT) },
+                  { name: 'PGADMIN_SERVER_JSON_FILE', value: '/pgadmin/servers.json' },
+                ],
+                ports: [{ name: 'http', containerPort: PORT }],
+                readinessProbe: {
+                  httpGet: { path: '/misc/ping', port: k8s.IntOrString.fromString('http') },
+                  periodSeconds: 10,
+                },
+                resources: {
+                  requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('256Mi') },
+                  limits: { cpu: k8s.Quantity.fromString('500m'), memory: k8s.Quantity.fromString('512Mi') },
+                },
+                // The image's entrypoint writes its configuration into /pgadmin4 at start.
+                securityContext: containerSecurityContext({ readOnlyRootFilesystem: false }),
+                volumeMounts: [data.mount, tmp.mount, { name: 'servers', mountPath: '/pgadmin', readOnly: true }],
+              },
+            ],
+            volumes: [data.volume, tmp.volume, { name: 'servers', configMap: { name } }],
+          },
+        },
+      },
+    });
+    new k8s.KubeService(this, 'service', {
+      metadata: { name, labels },
+      spec: { selector, ports: [{ name: 'http', port: PORT, targetPort: k8s.IntOrString.fromString('http') }] },
+    });
+  }
+}

@@ -1,0 +1,335 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access --
+   these tests read synthesized manifests: plain JSON of many shapes, checked field by field. */
+import { describe, expect, it } from 'vitest';
+import { loadYaml } from '@kubernetes/client-node';
+import { DAG_FILE_NAME, PLACEHOLDER_DAG, POD_TEMPLATE_FILES } from './airflow-dag.ts';
+import { keysToGenerate } from './generated-secret.ts';
+import { buildPipelineObjects, type KubernetesObject } from './pipeline-chart.ts';
+import { fullSample } from './samples/full.ts';
+import { minimalSample } from './samples/minimal.ts';
+
+type Pod = { spec: PodSpec };
+type Container = {
+  name: string;
+  image: string;
+  args?: string[];
+  env?: Array<{ name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }>;
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  securityContext?: Record<string, unknown>;
+};
+type PodSpec = {
+  containers: Container[];
+  initContainers?: Container[];
+  securityContext?: Record<string, unknown>;
+  serviceAccountName?: string;
+};
+
+function find(objects: KubernetesObject[], kind: string, name: string): KubernetesObject & Record<string, any> {
+  const found = objects.find((object) => object.kind === kind && object.metadata.name === name);
+  if (!found)
+    throw new Error(`no ${kind} ${name} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
+  return found as KubernetesObject & Record<string, any>;
+}
+
+function podSpecs(objects: KubernetesObject[]): Array<{ where: string; spec: PodSpec }> {
+  return objects.flatMap((object) => {
+    const template = (object as { spec?: { template?: Pod } }).spec?.template;
+    return template ? [{ where: `${object.kind}/${object.metadata.name}`, spec: template.spec }] : [];
+  });
+}
+
+describe('buildPipelineObjects, minimal sample (everything defaulted)', () => {
+  const objects = buildPipelineObjects(minimalSample);
+
+  it('builds the managed Kafka, its two topics, PostgreSQL, Airflow and the two Jobs, and no tools', () => {
+    const kinds = objects.map((object) => `${object.kind}/${object.metadata.name}`);
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'Kafka/rappel-conso-kafka',
+        'KafkaNodePool/rappel-conso-nodes',
+        'KafkaTopic/rappel-conso-topic-main',
+        'KafkaTopic/rappel-conso-topic-dead-letter',
+        'StatefulSet/rappel-conso-postgres',
+        'Service/rappel-conso-postgres',
+        'NetworkPolicy/rappel-conso-postgres-ingress',
+        'Job/rappel-conso-airflow-db-migrate',
+        'Deployment/rappel-conso-airflow-scheduler',
+        'Deployment/rappel-conso-airflow-dag-processor',
+        'Deployment/rappel-conso-airflow-api-server',
+        'Job/rappel-conso-produce',
+        'Job/rappel-conso-consume',
+      ]),
+    );
+    expect(kinds.some((kind) => kind.includes('kafka-ui') || kind.includes('pgadmin'))).toBe(false);
+  });
+
+  it('names the Kafka topics in spec.topicName, labels them with their Strimzi cluster', () => {
+    const main = find(objects, 'KafkaTopic', 'rappel-conso-topic-main');
+    expect(main.apiVersion).toBe('kafka.strimzi.io/v1');
+    expect(main.metadata.labels?.['strimzi.io/cluster']).toBe('rappel-conso-kafka');
+    expect(main.spec).toEqual({
+      topicName: 'rappel_conso',
+      partitions: 3,
+      replicas: 1,
+      config: { 'retention.ms': '604800000', 'cleanup.policy': 'delete' },
+    });
+    expect(find(objects, 'KafkaTopic', 'rappel-conso-topic-dead-letter').spec.topicName).toBe(
+      'rappel_conso.dead-letter',
+    );
+  });
+
+  it('creates the KRaft cluster as one node pool of controller+broker nodes', () => {
+    const pool = find(objects, 'KafkaNodePool', 'rappel-conso-nodes');
+    expect(pool.metadata.labels?.['strimzi.io/cluster']).toBe('rappel-conso-kafka');
+    expect(pool.spec.roles).toEqual(['controller', 'broker']);
+    expect(pool.spec.storage.volumes[0]).toMatchObject({ kraftMetadata: 'shared', size: '10Gi' });
+  });
+
+  it('labels and annotates every object with its pipeline, in the pipeline’s namespace', () => {
+    for (const object of objects) {
+      expect(object.metadata.namespace).toBe('recall');
+      expect(object.metadata.labels).toMatchObject({
+        'app.kubernetes.io/name': 'recall-pipeline',
+        'app.kubernetes.io/instance': 'rappel-conso',
+        'app.kubernetes.io/managed-by': 'recall-pipeline-operator',
+      });
+      expect(object.metadata.labels?.['app.kubernetes.io/component']).toBeTruthy();
+      expect(object.metadata.annotations?.['rappelconso.io/pipeline']).toBe('rappel-conso');
+    }
+  });
+
+  it('runs every pod non-root with no capabilities, RuntimeDefault seccomp, requests and limits', () => {
+    for (const { where, spec } of podSpecs(objects)) {
+      expect(spec.securityContext, where).toMatchObject({
+        runAsNonRoot: true,
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+      for (const container of [...spec.containers, ...(spec.initContainers ?? [])]) {
+        const at = `${where} ${container.name}`;
+        expect(container.securityContext, at).toMatchObject({
+          allowPrivilegeEscalation: false,
+          capabilities: { drop: ['ALL'] },
+          readOnlyRootFilesystem: true,
+        });
+        expect(container.resources?.requests?.memory, at).toBeTruthy();
+        expect(container.resources?.limits?.memory, at).toBeTruthy();
+      }
+    }
+  });
+
+  it('puts no secret in a plain env value: passwords come from secretKeyRef', () => {
+    for (const { where, spec } of podSpecs(objects)) {
+      for (const container of [...spec.containers, ...(spec.initContainers ?? [])]) {
+        for (const variable of container.env ?? []) {
+          if (/PASSWORD|SECRET|FERNET/.test(variable.name)) {
+            expect(variable.value, `${where} ${container.name} ${variable.name}`).toBeUndefined();
+            expect(variable.valueFrom?.secretKeyRef, `${where} ${variable.name}`).toBeDefined();
+          }
+        }
+      }
+    }
+  });
+
+  it('emits the database password Secret empty and create-only, for the operator to fill once', () => {
+    const secret = find(objects, 'Secret', 'rappel-conso-postgres');
+    expect(secret.data).toBeUndefined();
+    expect(secret.stringData).toBeUndefined();
+    expect(keysToGenerate(secret)).toEqual({ password: 'alphanumeric-32' });
+  });
+
+  it('runs producer and consumer Jobs with the recall command; the consumer migrates first', () => {
+    const produce = find(objects, 'Job', 'rappel-conso-produce').spec.template.spec as PodSpec;
+    expect(produce.containers[0]!.args).toEqual([
+      'produce',
+      ...['--pipeline', 'rappel-conso', '--dataset', 'rappelconso0', '--api-url', 'https://data.economie.gouv.fr'],
+      ...['--topic', 'rappel_conso'],
+    ]);
+    const consume = find(objects, 'Job', 'rappel-conso-consume').spec.template.spec as PodSpec;
+    expect(consume.initContainers?.map((container) => container.args)).toEqual([
+      ['migrate', '--table', 'rappel_conso_table'],
+    ]);
+    expect(consume.containers[0]!.args).toEqual([
+      'consume',
+      ...[
+        '--pipeline',
+        'rappel-conso',
+        '--topic',
+        'rappel_conso',
+        '--table',
+        'rappel_conso_table',
+        '--until-caught-up',
+      ],
+    ]);
+    const env = Object.fromEntries(consume.containers[0]!.env!.map((variable) => [variable.name, variable.value]));
+    expect(env).toMatchObject({
+      PGHOST: 'rappel-conso-postgres',
+      KAFKA_BROKERS: 'rappel-conso-kafka-kafka-bootstrap:9092',
+    });
+  });
+
+  it('gives Airflow pod templates built by the same builder as the Jobs', () => {
+    const templates = find(objects, 'ConfigMap', 'rappel-conso-airflow-pod-templates').data as Record<string, string>;
+    for (const step of ['produce', 'consume'] as const) {
+      const pod = loadYaml<Pod & { kind: string }>(templates[POD_TEMPLATE_FILES[step]]!);
+      const job = find(objects, 'Job', `rappel-conso-${step}`).spec.template.spec as PodSpec;
+      expect(pod.kind).toBe('Pod');
+      expect(pod.spec.containers[0]!.name).toBe('base');
+      expect({ ...pod.spec.containers[0], name: step }).toEqual(job.containers[0]);
+      expect(pod.spec.initContainers ?? []).toEqual(job.initContainers ?? []);
+    }
+  });
+
+  it('leaves the DAG’s place in the dags ConfigMap, holding the placeholder until the DAG exists', () => {
+    const dags = find(objects, 'ConfigMap', 'rappel-conso-airflow-dags').data as Record<string, string>;
+    expect(dags[DAG_FILE_NAME]).toBe(PLACEHOLDER_DAG);
+    const withDag = buildPipelineObjects(minimalSample, { dagSource: 'dag = 1\n' });
+    expect(find(withDag, 'ConfigMap', 'rappel-conso-airflow-dags').data[DAG_FILE_NAME]).toBe('dag = 1\n');
+  });
+
+  it('lets only the scheduler’s ServiceAccount launch pods, in its namespace, and nothing else', () => {
+    const role = find(objects, 'Role', 'rappel-conso-airflow-pod-launcher');
+    expect(role.rules).toEqual([
+      { apiGroups: [''], resources: ['pods'], verbs: ['create', 'get', 'list', 'watch', 'patch', 'delete'] },
+      { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
+    ]);
+    const scheduler = find(objects, 'Deployment', 'rappel-conso-airflow-scheduler').spec.template.spec as PodSpec;
+    expect(scheduler.serviceAccountName).toBe('rappel-conso-airflow');
+    const apiServer = find(objects, 'Deployment', 'rappel-conso-airflow-api-server').spec.template.spec as PodSpec;
+    expect(apiServer.serviceAccountName).toBeUndefined();
+  });
+
+  it('admits only the pipeline’s pods to PostgreSQL', () => {
+    const policy = find(objects, 'NetworkPolicy', 'rappel-conso-postgres-ingress');
+    expect(policy.spec.ingress[0].from).toEqual([
+      {
+        podSelector: {
+          matchLabels: { 'app.kubernetes.io/name': 'recall-pipeline', 'app.kubernetes.io/instance': 'rappel-conso' },
+        },
+      },
+    ]);
+  });
+});
+
+describe('buildPipelineObjects, full sample (every field set)', () => {
+  const objects = buildPipelineObjects(fullSample);
+
+  it('takes topics, partitions, replicas and retention from the spec', () => {
+    expect(find(objects, 'KafkaTopic', 'rappel-conso-v2-topic-main').spec).toMatchObject({
+      topicName: 'rappel_conso_v2',
+      partitions: 6,
+      replicas: 3,
+      config: { 'retention.ms': '1209600000' },
+    });
+    expect(find(objects, 'KafkaTopic', 'rappel-conso-v2-topic-dead-letter').spec.topicName).toBe(
+      'rappel_conso_v2.rejected',
+    );
+    expect(find(objects, 'KafkaNodePool', 'rappel-conso-v2-nodes').spec).toMatchObject({ replicas: 3 });
+  });
+
+  it('passes the source settings and the custom dead-letter topic to the producer', () => {
+    const produce = find(objects, 'Job', 'rappel-conso-v2-produce').spec.template.spec as PodSpec;
+    expect(produce.containers[0]!.args).toEqual(
+      expect.arrayContaining([
+        '--dataset',
+        'rappelconso-v2-gtin-espaces',
+        '--page-size',
+        '100',
+        '--since',
+        '2024-01-01',
+      ]),
+    );
+    expect(produce.containers[0]!.args).toEqual(
+      expect.arrayContaining(['--dead-letter-topic', 'rappel_conso_v2.rejected']),
+    );
+    expect(find(objects, 'Job', 'rappel-conso-v2-produce').spec.backoffLimit).toBe(5);
+  });
+
+  it('deploys Kafka UI and pgAdmin, pgAdmin’s password from a create-only Secret', () => {
+    expect(find(objects, 'Deployment', 'rappel-conso-v2-kafka-ui').spec.template.spec.containers[0].image).toBe(
+      'ghcr.io/kafbat/kafka-ui:v1.5.0',
+    );
+    const pgAdmin = find(objects, 'Deployment', 'rappel-conso-v2-pgadmin').spec.template.spec
+      .containers[0] as Container;
+    expect(pgAdmin.env).toContainEqual({
+      name: 'PGADMIN_DEFAULT_PASSWORD',
+      valueFrom: { secretKeyRef: { name: 'rappel-conso-v2-pgadmin', key: 'password' } },
+    });
+    expect(keysToGenerate(find(objects, 'Secret', 'rappel-conso-v2-pgadmin'))).toEqual({ password: 'alphanumeric-32' });
+  });
+
+  it('sizes PostgreSQL from the spec', () => {
+    const statefulSet = find(objects, 'StatefulSet', 'rappel-conso-v2-postgres');
+    expect(statefulSet.spec.volumeClaimTemplates[0].spec).toMatchObject({
+      storageClassName: 'standard',
+      resources: { requests: { storage: '20Gi' } },
+    });
+  });
+});
+
+describe('buildPipelineObjects, other modes', () => {
+  it('with external Kafka and PostgreSQL, emits no KafkaTopic, no StatefulSet, and reads credentials from the user’s Secret', () => {
+    const objects = buildPipelineObjects({
+      metadata: { name: 'ext', namespace: 'data' },
+      spec: {
+        kafka: { mode: 'external', external: { bootstrapServers: ['kafka-0.example:9092', 'kafka-1.example:9092'] } },
+        postgres: { mode: 'external', external: { host: 'db.example', secretRef: { name: 'db-credentials' } } },
+        airflow: { enabled: false },
+      },
+    });
+    expect(objects.map((object) => object.kind).sort()).toEqual(['Job', 'Job']);
+    const consume = find(objects, 'Job', 'ext-consume').spec.template.spec as PodSpec;
+    const env = consume.containers[0]!.env!;
+    expect(env).toContainEqual({ name: 'KAFKA_BROKERS', value: 'kafka-0.example:9092,kafka-1.example:9092' });
+    expect(env).toContainEqual({ name: 'PGSSLMODE', value: 'require' });
+    expect(env).toContainEqual({
+      name: 'PGUSER',
+      valueFrom: { secretKeyRef: { name: 'db-credentials', key: 'username' } },
+    });
+  });
+
+  it('with an existing Strimzi cluster, labels the topics with that cluster and creates no Kafka', () => {
+    const objects = buildPipelineObjects({
+      metadata: { name: 'shared' },
+      spec: { kafka: { mode: 'strimzi', strimzi: { clusterName: 'platform' } } },
+    });
+    expect(objects.some((object) => object.kind === 'Kafka')).toBe(false);
+    expect(find(objects, 'KafkaTopic', 'shared-topic-main').metadata.labels?.['strimzi.io/cluster']).toBe('platform');
+    expect(find(objects, 'KafkaTopic', 'shared-topic-main').metadata.namespace).toBe('default');
+  });
+
+  it('suspended: Jobs suspended and the scheduler scaled to zero', () => {
+    const objects = buildPipelineObjects({ metadata: { name: 'paused' }, spec: { suspend: true } });
+    expect(find(objects, 'Job', 'paused-produce').spec.suspend).toBe(true);
+    expect(find(objects, 'Deployment', 'paused-airflow-scheduler').spec.replicas).toBe(0);
+  });
+
+  it('owns its objects when the pipeline has a uid, so deleting it deletes them', () => {
+    const objects = buildPipelineObjects({ metadata: { name: 'owned', uid: '1234' } });
+    for (const object of objects) {
+      expect(object.metadata.ownerReferences).toEqual([
+        {
+          apiVersion: 'rappelconso.io/v1alpha1',
+          kind: 'RecallPipeline',
+          name: 'owned',
+          uid: '1234',
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ]);
+    }
+  });
+
+  it('keeps every name within limits for a 253-character pipeline name', () => {
+    const name = `${'long-'.repeat(50)}abc`;
+    const objects = buildPipelineObjects({ metadata: { name } });
+    for (const object of objects) {
+      expect(object.metadata.name.length, object.metadata.name).toBeLessThanOrEqual(52);
+      expect(object.metadata.labels?.['app.kubernetes.io/instance']?.length).toBeLessThanOrEqual(63);
+      expect(object.metadata.annotations?.['rappelconso.io/pipeline']).toBe(name);
+    }
+  });
+
+  it('is deterministic', () => {
+    expect(buildPipelineObjects(fullSample)).toEqual(buildPipelineObjects(fullSample));
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * The one builder of the data-plane pods (producer, consumer, migrations). The producer and
+ * consumer Jobs and the pod templates Airflow's KubernetesPodOperator launches both call it, so a
+ * run by hand, on create and on schedule are the same pod.
+ */
+import { k8s } from 'cdk8s-plus-28';
+import { postgresEnv, type PipelineContext } from './pipeline-context.ts';
+import { containerSecurityContext, podSecurityContext, resourceRequirements, scratchVolume } from './security.ts';
+
+export const PIPELINE_STEPS = ['produce', 'consume', 'migrate'] as const;
+export type PipelineStep = (typeof PIPELINE_STEPS)[number];
+
+/** The `recall` command as the image runs it (its working directory is the project's root). */
+const RECALL = ['node', 'src/cli/recall.ts'];
+
+/** The `node` user of the official Node.js images the pipeline image builds on. */
+const PIPELINE_RUN_AS = { user: 1000, group: 1000 };
+
+const tmp = scratchVolume('tmp', '/tmp');
+
+/** Flags given only when the spec sets them; otherwise the data plane's own defaults apply. */
+function optionalFlags(flags: Record<string, string | number | undefined>): string[] {
+  return Object.entries(flags).flatMap(([flag, value]) => (value === undefined ? [] : [`--${flag}`, String(value)]));
+}
+
+/** Dead-letter topic flag only when it is not the shared default derived from the topic. */
+function deadLetterFlag(ctx: PipelineContext): Record<string, string | undefined> {
+  return { 'dead-letter-topic': ctx.spec.kafka.deadLetterTopic };
+}
+
+export function pipelineArgs(ctx: PipelineContext, step: PipelineStep): string[] {
+  const { source, postgres } = ctx.spec;
+  switch (step) {
+    case 'produce':
+      return [
+        'produce',
+        ...['--pipeline', ctx.name, '--dataset', source.dataset, '--api-url', source.apiUrl, '--topic', ctx.topic],
+        ...optionalFlags({
+          'page-size': source.pageSize,
+          // The producer's name for the first day to read.
+          since: source.startDate,
+          filter: source.filter,
+          ...deadLetterFlag(ctx),
+        }),
+      ];
+    case 'consume':
+      return [
+        'consume',
+        ...['--pipeline', ctx.name, '--topic', ctx.topic, '--table', postgres.table, '--until-caught-up'],
+        ...optionalFlags(deadLetterFlag(ctx)),
+      ];
+    case 'migrate':
+      return ['migrate', '--table', postgres.table];
+  }
+}
+
+export function pipelineContainer(ctx: PipelineContext, step: PipelineStep, name: string = step): k8s.Container {
+  const usesKafka = step !== 'migrate';
+  return {
+    name,
+    image: ctx.spec.jobs.image,
+    command: RECALL,
+    args: pipelineArgs(ctx, step),
+    env: [
+      ...postgresEnv(ctx.postgresConnection),
+      ...(usesKafka ? [{ name: 'KAFKA_BROKERS', value: ctx.bootstrapServers }] : []),
+    ],
+    resources: resourceRequirements(ctx.spec.jobs.resources),
+    securityContext: containerSecurityContext({ readOnlyRootFilesystem: true }),
+    volumeMounts: [tmp.mount],
+  };
+}
+
+export interface PipelinePodOptions {
+  /** The main container's name: KubernetesPodOperator requires `base`. */
+  readonly containerName?: string;
+}
+
+/** A run-to-completion pod of one step; the consumer migrates the table first, in an init container. */
+export function pipelinePodSpec(
+  ctx: PipelineContext,
+  step: Exclude<PipelineStep, 'migrate'>,
+  options: PipelinePodOptions = {},
+): k8s.PodSpec {
+  return {
+    restartPolicy: 'Never',
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    securityContext: podSecurityContext(PIPELINE_RUN_AS),
+    initContainers: step === 'consume' ? [pipelineContainer(ctx, 'migrate')] : [],
+    containers: [pipelineContainer(ctx, step, options.containerName)],
+    volumes: [tmp.volume],
+  };
+}
+
+export function pipelinePodLabels(ctx: PipelineContext, step: PipelineStep): Record<string, string> {
+  return { ...ctx.labels, ...ctx.selector(step) };
+}

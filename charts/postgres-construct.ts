@@ -1,0 +1,104 @@
+/**
+ * The managed PostgreSQL of a pipeline: a one-replica StatefulSet with its volume claim template, a
+ * headless Service (its stable DNS name is the host the pipeline connects to), and the create-only
+ * Secret with the owner's password. An external server needs nothing here.
+ */
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { generatedSecret } from './generated-secret.ts';
+import { MANAGED_POSTGRES_USER, POSTGRES_PASSWORD_KEY, type PipelineContext } from './pipeline-context.ts';
+import { containerSecurityContext, podSecurityContext, resourceRequirements, scratchVolume } from './security.ts';
+
+export const POSTGRES_COMPONENT = 'postgres';
+export const POSTGRES_PORT = 5432;
+
+/** The `postgres` user of the official image; its entrypoint runs unprivileged when started as it. */
+const POSTGRES_RUN_AS = { user: 999, group: 999 };
+
+const DATA_DIR = '/var/lib/postgresql/data';
+
+export class PostgresConstruct extends Construct {
+  constructor(scope: Construct, id: string, ctx: PipelineContext) {
+    super(scope, id);
+    if (ctx.postgres.mode !== 'managed') return;
+    const { settings } = ctx.postgres;
+    const name = ctx.postgresName;
+    const selector = ctx.selector(POSTGRES_COMPONENT);
+    const labels = { ...ctx.labels, ...selector };
+
+    generatedSecret(this, 'password', { name, labels, keys: { [POSTGRES_PASSWORD_KEY]: 'alphanumeric-32' } });
+
+    new k8s.KubeService(this, 'service', {
+      metadata: { name, labels },
+      spec: {
+        clusterIp: 'None',
+        selector,
+        ports: [{ name: 'postgres', port: POSTGRES_PORT, targetPort: k8s.IntOrString.fromString('postgres') }],
+      },
+    });
+
+    const run = scratchVolume('run', '/var/run/postgresql');
+    const tmp = scratchVolume('tmp', '/tmp');
+    const isReady: k8s.Probe = {
+      exec: {
+        command: [
+          'pg_isready',
+          '--host=127.0.0.1',
+          `--username=${MANAGED_POSTGRES_USER}`,
+          `--dbname=${ctx.postgresConnection.database}`,
+        ],
+      },
+      periodSeconds: 10,
+      timeoutSeconds: 5,
+    };
+
+    new k8s.KubeStatefulSet(this, 'statefulset', {
+      metadata: { name, labels },
+      spec: {
+        serviceName: name,
+        replicas: 1,
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels },
+          spec: {
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: podSecurityContext(POSTGRES_RUN_AS),
+            containers: [
+              {
+                name: 'postgres',
+                image: settings.image,
+                env: [
+                  { name: 'POSTGRES_USER', value: MANAGED_POSTGRES_USER },
+                  { name: 'POSTGRES_DB', value: ctx.postgresConnection.database },
+                  { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name, key: POSTGRES_PASSWORD_KEY } } },
+                  // A subdirectory, so the volume's lost+found does not make initdb refuse it.
+                  { name: 'PGDATA', value: `${DATA_DIR}/pgdata` },
+                ],
+                ports: [{ name: 'postgres', containerPort: POSTGRES_PORT }],
+                readinessProbe: isReady,
+                livenessProbe: { ...isReady, initialDelaySeconds: 30, failureThreshold: 6 },
+                resources: resourceRequirements(settings.resources),
+                securityContext: containerSecurityContext({ readOnlyRootFilesystem: true }),
+                volumeMounts: [{ name: 'data', mountPath: DATA_DIR }, run.mount, tmp.mount],
+              },
+            ],
+            volumes: [run.volume, tmp.volume],
+          },
+        },
+        volumeClaimTemplates: [
+          {
+            metadata: { name: 'data', labels },
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              ...(settings.storage.storageClassName !== undefined && {
+                storageClassName: settings.storage.storageClassName,
+              }),
+              resources: { requests: { storage: k8s.Quantity.fromString(settings.storage.size) } },
+            },
+          },
+        ],
+      },
+    });
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * The RecallPipeline API and the charts against the real control plane: the CRD installs and is
+ * Established, the apiserver accepts both samples and defaults them exactly as zod does, rejects
+ * each invalid spec with a clear message, and accepts every synthesized object (Strimzi's
+ * KafkaTopic, Kafka and KafkaNodePool against their real CRDs) in a server-side dry-run apply with
+ * strict field validation, so an unknown or misspelt field fails too.
+ */
+import { ApiException, ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recallPipelineCrd } from '../../charts/api/crd.ts';
+import { API_GROUP, API_VERSION, CRD_NAME, PLURAL } from '../../charts/api/group.ts';
+import { invalidSpecCases } from '../../charts/api/invalid-specs.ts';
+import { parseRecallPipeline, type RecallPipelineInput } from '../../charts/api/recall-pipeline.ts';
+import { buildOperatorInstallObjects } from '../../charts/operator-install.ts';
+import { buildPipelineObjects } from '../../charts/pipeline-chart.ts';
+import { samples } from '../../charts/samples/index.ts';
+import { connectionFor } from '../infra/connection.ts';
+import { rawApplier, type RawApply } from './raw-apply.ts';
+
+const fieldManager = 'recall-charts-test';
+
+/** The apiserver's Status message of a failed call (client-node hands it over as JSON text). */
+function statusOf(error: unknown): { code: number; message: string } {
+  if (!(error instanceof ApiException)) throw error;
+  const body = (typeof error.body === 'string' ? JSON.parse(error.body) : error.body) as { message?: string };
+  return { code: error.code, message: body.message ?? '' };
+}
+
+async function rejection(call: Promise<unknown>): Promise<{ code: number; message: string }> {
+  try {
+    await call;
+  } catch (error) {
+    return statusOf(error);
+  }
+  throw new Error('the apiserver accepted it');
+}
+
+describe('RecallPipeline API and charts against the real control plane', () => {
+  let config: KubeConfig;
+  let apply: RawApply;
+  let custom: CustomObjectsApi;
+  let core: CoreV1Api;
+  const namespace = `rp-charts-${process.pid}-${Date.now().toString(36)}`;
+
+  function inNamespace(sample: RecallPipelineInput): RecallPipelineInput {
+    return { ...sample, metadata: { ...sample.metadata, namespace } };
+  }
+
+  beforeAll(async () => {
+    const env = await connectionFor('kubernetes');
+    await connectionFor('strimzi');
+    config = new KubeConfig();
+    config.loadFromFile(env.KUBECONFIG ?? '');
+    apply = rawApplier(config, fieldManager);
+    custom = config.makeApiClient(CustomObjectsApi);
+    core = config.makeApiClient(CoreV1Api);
+
+    // Idempotent: others may apply the same CRD; forcing takes over its fields without a conflict.
+    await apply(recallPipelineCrd());
+    await apply(recallPipelineCrd());
+    await core.createNamespace({ body: { metadata: { name: namespace } } });
+  });
+
+  afterAll(async () => {
+    await core?.deleteNamespace({ name: namespace }).catch(() => undefined);
+  });
+
+  it('installs the CRD by server-side apply and it becomes Established', async () => {
+    const api = config.makeApiClient(ApiextensionsV1Api);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const crd = await api.readCustomResourceDefinition({ name: CRD_NAME });
+      const established = crd.status?.conditions?.find((condition) => condition.type === 'Established');
+      if (established?.status === 'True') {
+        expect(crd.spec.versions.map((version) => version.name)).toEqual([API_VERSION]);
+        expect(crd.spec.names.shortNames).toEqual(['rp']);
+        return;
+      }
+      if (Date.now() > deadline) throw new Error(`CRD not Established: ${JSON.stringify(crd.status?.conditions)}`);
+      await sleep(200);
+    }
+  });
+
+  it.each(Object.keys(samples))('accepts the %s sample and defaults it exactly as zod does', async (stem) => {
+    const sample = inNamespace(samples[stem]!);
+    const created = (await custom.createNamespacedCustomObject({
+      group: API_GROUP,
+      version: API_VERSION,
+      namespace,
+      plural: PLURAL,
+      body: sample,
+      fieldValidation: 'Strict',
+    })) as { spec: unknown };
+    expect(created.spec).toEqual(JSON.parse(JSON.stringify(parseRecallPipeline(sample).spec)));
+  });
+
+  it.each(invalidSpecCases)('rejects $title with a message naming $field', async (testCase) => {
+    const { code, message } = await rejection(
+      custom.createNamespacedCustomObject({
+        group: API_GROUP,
+        version: API_VERSION,
+        namespace,
+        plural: PLURAL,
+        dryRun: 'All',
+        fieldValidation: 'Strict',
+        body: {
+          apiVersion: `${API_GROUP}/${API_VERSION}`,
+          kind: 'RecallPipeline',
+          metadata: { name: 'invalid' },
+          spec: testCase.spec,
+        },
+      }),
+    );
+    expect(code).toBe(422);
+    expect(message).toContain(testCase.field);
+    expect(message).toContain(testCase.apiserverSays);
+  });
+
+  it('rejects an unknown field under strict field validation, naming it', async () => {
+    const { code, message } = await rejection(
+      custom.createNamespacedCustomObject({
+        group: API_GROUP,
+        version: API_VERSION,
+        namespace,
+        plural: PLURAL,
+        dryRun: 'All',
+        fieldValidation: 'Strict',
+        body: {
+          apiVersion: `${API_GROUP}/${API_VERSION}`,
+          kind: 'RecallPipeline',
+          metadata: { name: 'typo' },
+          spec: { kafak: {} },
+        },
+      }),
+    );
+    // Strict field validation answers 400 BadRequest, not 422.
+    expect(code).toBe(400);
+    expect(message).toContain('unknown field "spec.kafak"');
+  });
+
+  it.each(Object.keys(samples))(
+    'accepts every object synthesized for the %s sample in a server-side dry-run apply',
+    async (stem) => {
+      const rendered = buildPipelineObjects(inNamespace(samples[stem]!));
+      expect(rendered.length).toBeGreaterThan(10);
+      for (const object of rendered) {
+        try {
+          await apply(object, { dryRun: true });
+        } catch (error) {
+          throw new Error(`${object.kind}/${object.metadata.name}: ${statusOf(error).message}`, { cause: error });
+        }
+      }
+    },
+  );
+
+  it('accepts every object of the operator install in a server-side dry-run apply', async () => {
+    const install = buildOperatorInstallObjects({ namespace });
+    for (const object of install) {
+      try {
+        await apply(object, { dryRun: true });
+      } catch (error) {
+        throw new Error(`${object.kind}/${object.metadata.name}: ${statusOf(error).message}`, { cause: error });
+      }
+    }
+  });
+});
