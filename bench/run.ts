@@ -4,9 +4,12 @@
  * measures in one run, on this machine, the things it compares, so ratios are meaningful.
  */
 import { environmentSuite } from './suites/environment.ts';
+import { synthSuite } from './suites/synth.ts';
+import { sourceSuite } from './suites/source.ts';
+import { sinkSuite } from './suites/sink.ts';
 import type { BenchSuite } from './suite.ts';
 
-const suites: readonly BenchSuite[] = [environmentSuite];
+const suites: readonly BenchSuite[] = [environmentSuite, sinkSuite, sourceSuite, synthSuite];
 
 async function main(names: readonly string[]): Promise<void> {
   const unknown = names.filter((name) => !suites.some((suite) => suite.name === name));

@@ -4,10 +4,14 @@
  * Connection settings come from the standard environment variables and flags (see
  * src/config/connection-settings.ts).
  */
+import { apiCommand } from '../api-server/api-command.ts';
+import { produceCommand } from '../producer/produce-command.ts';
 import { checkCommand } from './check-command.ts';
 import type { Command } from './command.ts';
+import { consumeCommand } from '../consumer/consume-command.ts';
+import { migrateCommand } from '../postgres/migrate-command.ts';
 
-const commands: readonly Command[] = [checkCommand];
+const commands: readonly Command[] = [checkCommand, migrateCommand, consumeCommand, apiCommand, produceCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

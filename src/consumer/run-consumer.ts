@@ -1,0 +1,204 @@
+/**
+ * The sink: reads the recall topic as a consumer group and upserts each batch into the recall
+ * table. For every batch, in this order: messages that fail validation go to the dead-letter topic;
+ * the newest revision per recall is upserted in one database transaction; only then is the
+ * partition's offset committed. A crash between two steps replays the batch, and the upsert makes
+ * the replay change nothing: at-least-once delivery, exactly-once effect.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Kafka, logLevel, type EachBatchPayload, type Message } from 'kafkajs';
+import pg from 'pg';
+import type { KafkaSettings, PostgresSettings } from '../config/connection-settings.ts';
+import { createLogger, type Logger } from '../logging/logger.ts';
+import { DEFAULT_TABLE, DEFAULT_TOPIC, deadLetterTopic } from '../pipeline-defaults.ts';
+import { copyUpsert } from '../postgres/copy-upsert.ts';
+import { migrate } from '../postgres/migrate.ts';
+import { tableName } from '../postgres/table-name.ts';
+import type { RecallMessage } from '../records/recall-message.ts';
+import { latestPerReference } from '../sink/latest-per-reference.ts';
+import { toRecallRow } from '../sink/to-recall-row.ts';
+import { consumerGroupId } from './consumer-group.ts';
+import { deadLetterMessage } from './dead-letter.ts';
+import { groupLag, isCaughtUp } from './group-lag.ts';
+import { kafkajsLogCreator } from './kafkajs-log.ts';
+import { parseRecallMessage } from './parse-recall-message.ts';
+
+export interface ConsumerOptions {
+  /** The RecallPipeline's name: the consumer group is derived from it. */
+  readonly pipeline: string;
+  readonly topic?: string;
+  readonly table?: string;
+  /** Where invalid messages go; by default the topic's name with `.dead-letter` appended. */
+  readonly deadLetterTopic?: string;
+  /** Return once the group has committed every partition up to its high watermark. */
+  readonly untilCaughtUp?: boolean;
+  readonly postgres: PostgresSettings;
+  readonly kafka: KafkaSettings;
+  /** Aborting stops the consumer cleanly: the batch in flight is finished and committed first. */
+  readonly signal?: AbortSignal;
+  /** Fetch size per partition, which bounds a batch (kafkajs's default is 1 MiB). */
+  readonly maxBytesPerPartition?: number;
+  readonly logger?: Logger;
+}
+
+export interface ConsumerSummary {
+  /** Every message read, valid or not. */
+  consumed: number;
+  inserted: number;
+  updated: number;
+  /** Valid messages that changed nothing: replays, older revisions, duplicates within a batch. */
+  unchanged: number;
+  deadLettered: number;
+}
+
+export function summaryLine(summary: ConsumerSummary): string {
+  const upserted = summary.inserted + summary.updated;
+  return (
+    `consumed=${summary.consumed} upserted=${upserted} (inserted=${summary.inserted} updated=${summary.updated}) ` +
+    `unchanged=${summary.unchanged} dead-lettered=${summary.deadLettered}`
+  );
+}
+
+const KAFKA_TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
+const CAUGHT_UP_POLL_MS = 500;
+
+export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSummary> {
+  const groupId = consumerGroupId(options.pipeline);
+  const topic = options.topic ?? DEFAULT_TOPIC;
+  const deadLetters = options.deadLetterTopic ?? deadLetterTopic(topic);
+  for (const [flag, name] of [
+    ['--topic', topic],
+    ['--dead-letter-topic', deadLetters],
+  ] as const) {
+    if (!KAFKA_TOPIC.test(name))
+      throw new Error(`${flag}=${JSON.stringify(name)}: expected a Kafka topic name (letters, digits, '.', '_', '-')`);
+  }
+  const table = tableName(options.table ?? DEFAULT_TABLE);
+  const logger = (options.logger ?? createLogger('consumer')).child({
+    pipeline: options.pipeline,
+    topic,
+    table: table.name,
+  });
+
+  const summary: ConsumerSummary = { consumed: 0, inserted: 0, updated: 0, unchanged: 0, deadLettered: 0 };
+  let failure: { error: unknown } | undefined;
+  let reject: (error: unknown) => void = () => {};
+  const failed = new Promise<never>((_, rejectFailed) => {
+    reject = rejectFailed;
+  });
+  const fail = (error: unknown) => {
+    failure ??= { error };
+    reject(error);
+  };
+  // Kept handled: it is raced below, and may reject after the race is over.
+  failed.catch(() => {});
+
+  const db = new pg.Client(options.postgres);
+  db.on('error', (error) => fail(error));
+  await db.connect();
+  const kafka = new Kafka({
+    clientId: `recall-consumer-${options.pipeline}`,
+    brokers: options.kafka.brokers,
+    logLevel: logLevel.WARN,
+    logCreator: kafkajsLogCreator(logger.child({ component: 'kafkajs' })),
+  });
+  const admin = kafka.admin();
+  const producer = kafka.producer({ idempotent: true });
+  const consumer = kafka.consumer({
+    groupId,
+    maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
+    // How long a fetch waits on an idle partition; stopping waits for it, so a run that ends when
+    // caught up keeps it short.
+    maxWaitTimeInMs: options.untilCaughtUp ? 200 : 5000,
+    // A failure that kafkajs cannot retry ends the run (the Job or the caller decides what next)
+    // rather than a silent restart loop; nothing is committed past the last stored batch either way.
+    retry: { restartOnFailure: () => Promise.resolve(false) },
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (!payload.restart) fail(payload.error);
+  });
+
+  async function processBatch(payload: EachBatchPayload) {
+    const { batch } = payload;
+    if (!payload.isRunning() || batch.messages.length === 0) return;
+    const valid: RecallMessage[] = [];
+    const rejected: Message[] = [];
+    for (const message of batch.messages) {
+      const parsed = parseRecallMessage(message.key, message.value);
+      if (parsed.ok) valid.push(parsed.message);
+      else {
+        logger.warn(
+          { partition: batch.partition, offset: message.offset, reason: parsed.reason },
+          'dead-lettered a message',
+        );
+        rejected.push(deadLetterMessage(message, batch, parsed.reason));
+      }
+    }
+    // Dead letters first: once the offset is committed they must already be safe.
+    if (rejected.length > 0) await producer.send({ topic: deadLetters, messages: rejected, acks: -1 });
+
+    const rows = latestPerReference(valid).map(toRecallRow);
+    await db.query('BEGIN');
+    let counts;
+    try {
+      counts = await copyUpsert(db, table, rows);
+      await db.query('COMMIT');
+    } catch (error) {
+      await db.query('ROLLBACK').catch(() => {});
+      throw error;
+    }
+    const next = (BigInt(batch.lastOffset()) + 1n).toString();
+    await payload.commitOffsetsIfNecessary({
+      topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
+    });
+    payload.resolveOffset(batch.lastOffset());
+
+    summary.consumed += batch.messages.length;
+    summary.deadLettered += rejected.length;
+    summary.inserted += counts.inserted;
+    summary.updated += counts.updated;
+    summary.unchanged += valid.length - counts.inserted - counts.updated;
+    logger.debug({ partition: batch.partition, next, messages: batch.messages.length, ...counts }, 'stored a batch');
+    await payload.heartbeat();
+  }
+
+  async function stopWanted(): Promise<void> {
+    const { signal } = options;
+    if (signal?.aborted) return;
+    const aborted = new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve(), { once: true }));
+    if (!options.untilCaughtUp) return aborted;
+    while (!signal?.aborted) {
+      if (isCaughtUp(await groupLag(admin, groupId, topic))) return;
+      await Promise.race([sleep(CAUGHT_UP_POLL_MS), aborted]);
+    }
+  }
+
+  try {
+    const migrations = await migrate(db, table);
+    if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, 'applied migrations');
+    await admin.connect();
+    const existing = new Set(await admin.listTopics());
+    for (const [flag, name] of [
+      ['--topic', topic],
+      ['--dead-letter-topic', deadLetters],
+    ] as const) {
+      if (!existing.has(name)) throw new Error(`${flag}: topic ${JSON.stringify(name)} does not exist in Kafka`);
+    }
+    await producer.connect();
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: processBatch });
+    logger.info({ groupId, untilCaughtUp: options.untilCaughtUp ?? false }, 'consuming');
+    await Promise.race([stopWanted(), failed]);
+    // Waits for the batch in flight, which commits its offset before it returns.
+    await consumer.disconnect();
+    if (failure) throw failure.error;
+    logger.info(summary, 'stopped');
+    return summary;
+  } finally {
+    await consumer.disconnect().catch(() => {});
+    await producer.disconnect().catch(() => {});
+    await admin.disconnect().catch(() => {});
+    await db.end().catch(() => {});
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The consumer as a process, killed with SIGKILL in the middle of the 8,810-record load and started
+ * again: offsets are committed only after the rows, so the restart redoes at most the batch in
+ * flight, and the upsert makes that harmless.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Admin } from 'kafkajs';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consumerGroupId } from '../../src/consumer/consumer-group.ts';
+import { groupLag } from '../../src/consumer/group-lag.ts';
+import {
+  connectedPostgres,
+  createRecallTopics,
+  deleteRecallTopics,
+  dropRecallTable,
+  kafkaClient,
+  kafkaMessage,
+  publish,
+  realRecords,
+  recallMessage,
+  sinkConnections,
+  uniqueName,
+  type SinkConnections,
+} from './recall-topic-fixture.ts';
+
+const topic = uniqueName('sink-kill', '-');
+const table = uniqueName('sink_kill');
+const pipeline = uniqueName('sink-kill', '-');
+let connections: SinkConnections;
+let admin: Admin;
+let db: pg.Client;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  connections = await sinkConnections();
+  const kafka = kafkaClient(connections.kafka);
+  admin = kafka.admin();
+  await admin.connect();
+  db = await connectedPostgres(connections.postgres);
+  await createRecallTopics(admin, topic);
+  await publish(
+    kafka,
+    topic,
+    realRecords().map((raw) => kafkaMessage(recallMessage(raw))),
+  );
+});
+
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await deleteRecallTopics(admin, topic);
+  await dropRecallTable(db, table);
+  await admin?.disconnect();
+  await db?.end();
+});
+
+function startConsumer(args = ['--pipeline', pipeline, '--table', table, '--until-caught-up']): ChildProcess {
+  const child = spawn(
+    process.execPath,
+    ['--disable-warning=TimeoutNegativeWarning', 'src/cli/recall.ts', 'consume', '--topic', topic, ...args],
+    { env: { ...connections.env, RECALL_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  children.push(child);
+  return child;
+}
+
+async function rowCount(name = table): Promise<number> {
+  const { rows } = await db
+    .query<{ n: number }>(`SELECT count(*)::int AS n FROM ${name}`)
+    .catch(() => ({ rows: [{ n: 0 }] }));
+  return rows[0]!.n;
+}
+
+describe('the consumer process', () => {
+  it('killed with SIGKILL mid-load and restarted, loses no row and duplicates none', async () => {
+    const first = startConsumer();
+    const exited = once(first, 'exit');
+    let atKill = 0;
+    while (first.exitCode === null) {
+      atKill = await rowCount();
+      if (atKill >= 1000) break;
+      await sleep(20);
+    }
+    first.kill('SIGKILL');
+    const [, signal] = (await exited) as [number | null, NodeJS.Signals | null];
+    expect(signal).toBe('SIGKILL');
+    expect(atKill).toBeGreaterThan(0);
+    expect(atKill).toBeLessThan(8803);
+
+    const second = startConsumer();
+    let output = '';
+    second.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const [code] = (await once(second, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    expect(output).toMatch(/^consumed=\d+ upserted=\d+ \(inserted=\d+ updated=0\) unchanged=\d+ dead-lettered=0$/m);
+
+    const { rows } = await db.query<{ rows: number; references: number }>(
+      `SELECT count(*)::int AS rows, count(DISTINCT reference_fiche)::int AS references FROM ${table}`,
+    );
+    expect(rows[0]).toEqual({ rows: 8803, references: 8803 });
+    const expectedReferences = new Set(realRecords().map((raw) => raw.reference_fiche));
+    const { rows: stored } = await db.query<{ reference_fiche: string }>(`SELECT reference_fiche FROM ${table}`);
+    expect(new Set(stored.map((row) => row.reference_fiche))).toEqual(expectedReferences);
+  });
+
+  it('without --until-caught-up, runs until SIGTERM, then commits what it stored and exits 0', async () => {
+    const otherTable = uniqueName('sink_term');
+    const otherPipeline = uniqueName('sink-term', '-');
+    const child = startConsumer(['--pipeline', otherPipeline, '--table', otherTable]);
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = once(child, 'exit');
+    try {
+      while ((await rowCount(otherTable)) < 8803) await sleep(50);
+      child.kill('SIGTERM');
+      const [code] = (await exited) as [number | null];
+      expect(code).toBe(0);
+      expect(output).toContain('consumed=8810 upserted=8803 (inserted=8803 updated=0) unchanged=7 dead-lettered=0');
+      const lags = await groupLag(admin, consumerGroupId(otherPipeline), topic);
+      expect(lags.map((entry) => entry.lag)).toEqual([0, 0, 0]);
+    } finally {
+      await dropRecallTable(db, otherTable);
+    }
+  });
+});

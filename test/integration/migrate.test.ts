@@ -1,0 +1,111 @@
+/** The migration runner against real PostgreSQL: once per table, however many run and however often. */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate, readMigrations } from '../../src/postgres/migrate.ts';
+import { tableName } from '../../src/postgres/table-name.ts';
+import { ORIGINAL_COLUMNS, ROW_COLUMNS } from '../../src/sink/recall-row.ts';
+import {
+  connectedPostgres,
+  dropRecallTable,
+  sinkConnections,
+  uniqueName,
+  type SinkConnections,
+} from './recall-topic-fixture.ts';
+
+const perTable = readMigrations().filter((migration) => migration.perTable);
+let connections: SinkConnections;
+let db: pg.Client;
+const tables: string[] = [];
+
+beforeAll(async () => {
+  connections = await sinkConnections();
+  db = await connectedPostgres(connections.postgres);
+});
+
+afterAll(async () => {
+  for (const table of tables) await dropRecallTable(db, table);
+  await db?.end();
+});
+
+function freshTable(): string {
+  const table = uniqueName('migrate_test');
+  tables.push(table);
+  return table;
+}
+
+async function trackedVersions(table: string): Promise<string[]> {
+  const { rows } = await db.query<{ version: string }>(
+    'SELECT version FROM recall_schema_migrations WHERE applies_to = $1 ORDER BY version',
+    [table],
+  );
+  return rows.map((row) => row.version);
+}
+
+describe('migrate', () => {
+  it('creates the recall table with the original 25 columns first, then the typed ones', async () => {
+    const table = freshTable();
+    const result = await migrate(db, tableName(table));
+    expect(result.applied).toEqual(expect.arrayContaining(perTable.map((migration) => migration.name)));
+    const { rows } = await db.query<{ column_name: string; data_type: string }>(
+      `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`,
+      [table],
+    );
+    expect(rows.map((row) => row.column_name)).toEqual([...ROW_COLUMNS, 'ingested_at', 'updated_at']);
+    for (const row of rows.slice(0, ORIGINAL_COLUMNS.length)) expect(row.data_type).toBe('text');
+    expect(
+      Object.fromEntries(rows.slice(ORIGINAL_COLUMNS.length).map((row) => [row.column_name, row.data_type])),
+    ).toEqual({
+      version: 'integer',
+      published_on: 'date',
+      marketed_from: 'date',
+      marketed_until: 'date',
+      recall_ends_on: 'date',
+      dataset: 'text',
+      fetched_at: 'timestamp with time zone',
+      raw: 'jsonb',
+      ingested_at: 'timestamp with time zone',
+      updated_at: 'timestamp with time zone',
+    });
+    const { rows: key } = await db.query<{ column: string }>(
+      `SELECT a.attname AS column FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+       WHERE i.indrelid = $1::regclass AND i.indisprimary`,
+      [table],
+    );
+    expect(key).toEqual([{ column: 'reference_fiche' }]);
+  });
+
+  it('applies nothing the second time', async () => {
+    const table = freshTable();
+    await migrate(db, tableName(table));
+    const again = await migrate(db, tableName(table));
+    expect(again.applied).toEqual([]);
+    expect(again.alreadyApplied).toHaveLength(readMigrations().length);
+    expect(await trackedVersions(table)).toEqual(perTable.map((migration) => migration.version));
+  });
+
+  it('applies each migration once when 4 runners start together', async () => {
+    const table = freshTable();
+    const clients = await Promise.all(Array.from({ length: 4 }, () => connectedPostgres(connections.postgres)));
+    try {
+      const results = await Promise.all(clients.map((client) => migrate(client, tableName(table))));
+      const applied = results.flatMap((result) => result.applied);
+      for (const migration of perTable) expect(applied.filter((name) => name === migration.name)).toHaveLength(1);
+      expect(results.filter((result) => result.applied.length === 0)).toHaveLength(3);
+      expect(await trackedVersions(table)).toEqual(perTable.map((migration) => migration.version));
+    } finally {
+      await Promise.all(clients.map((client) => client.end()));
+    }
+  });
+
+  it('runs as `recall migrate --table`, and a bad name is refused naming the flag', async () => {
+    const table = freshTable();
+    const run = (args: string[]) =>
+      promisify(execFile)(process.execPath, ['src/cli/recall.ts', 'migrate', ...args], { env: connections.env });
+    const first = await run(['--table', table]);
+    expect(first.stdout).toContain(`applied  ${perTable[0]!.name}`);
+    expect((await run(['--table', table])).stdout).toMatch(/^0 applied, \d+ already applied, for table /m);
+    await expect(run(['--table', 'Not-A-Table'])).rejects.toThrow('--table="Not-A-Table": expected a table name');
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * Real recall records on a real topic, for the sink's tests and benchmark: reads the shared
+ * rappelconso0 data, wraps each record in the topic's message format (src/records/recall-message.ts)
+ * and publishes it keyed by reference_fiche, as the producer does.
+ */
+import fs from 'node:fs';
+import { Kafka, logLevel, Partitioners, type Admin, type Message } from 'kafkajs';
+import pg from 'pg';
+import {
+  kafkaSettings,
+  postgresSettings,
+  type KafkaSettings,
+  type PostgresSettings,
+} from '../../src/config/connection-settings.ts';
+import { deadLetterTopic } from '../../src/pipeline-defaults.ts';
+import { canonicalRecordSchema } from '../../src/records/canonical-record.ts';
+import type { RecallMessage } from '../../src/records/recall-message.ts';
+import { connectionFor } from '../infra/connection.ts';
+
+export const REAL_DATA_DIRECTORY = '/work/shared/data/rappelconso0';
+export const FETCHED_AT = '2024-05-01T08:00:00.000Z';
+
+function jsonLines<T>(file: string): T[] {
+  return fs
+    .readFileSync(`${REAL_DATA_DIRECTORY}/${file}`, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as T);
+}
+
+/** The 8,810 records as the API returned them. */
+export function realRecords(): Record<string, unknown>[] {
+  return jsonLines('records.jsonl');
+}
+
+/** Line for line, the original pipeline's row for each record. */
+export function expectedRows(): Record<string, string | null>[] {
+  return jsonLines('expected-rows.jsonl');
+}
+
+export function recallMessage(raw: Record<string, unknown>, fetchedAt = FETCHED_AT): RecallMessage {
+  return { dataset: 'rappelconso0', fetchedAt, record: canonicalRecordSchema.parse(raw), raw };
+}
+
+export function kafkaMessage(message: RecallMessage): Message {
+  return { key: message.record.reference_fiche, value: JSON.stringify(message) };
+}
+
+let counter = 0;
+/** A name no parallel test or engineer uses: lower case, `_`-separated (tables) or `-`-separated. */
+export function uniqueName(prefix: string, separator: '_' | '-' = '_'): string {
+  counter += 1;
+  return [prefix, process.pid, Date.now().toString(36), counter].join(separator);
+}
+
+export interface SinkConnections {
+  readonly postgres: PostgresSettings;
+  readonly kafka: KafkaSettings;
+  /** For child processes: the connection variables on top of this process's environment. */
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export async function sinkConnections(): Promise<SinkConnections> {
+  const env = { ...process.env, ...(await connectionFor('postgres')), ...(await connectionFor('kafka')) };
+  return { postgres: postgresSettings(env), kafka: kafkaSettings(env), env };
+}
+
+export function kafkaClient(settings: KafkaSettings): Kafka {
+  return new Kafka({ clientId: 'recall-sink-test', brokers: settings.brokers, logLevel: logLevel.WARN });
+}
+
+export async function connectedPostgres(settings: PostgresSettings): Promise<pg.Client> {
+  const client = new pg.Client(settings);
+  await client.connect();
+  return client;
+}
+
+/** The recall topic and its dead-letter topic. */
+export async function createRecallTopics(admin: Admin, topic: string, numPartitions = 3): Promise<void> {
+  await admin.createTopics({
+    topics: [topic, deadLetterTopic(topic)].map((name) => ({ topic: name, numPartitions, replicationFactor: 1 })),
+    waitForLeaders: true,
+  });
+}
+
+export async function deleteRecallTopics(admin: Admin, topic: string): Promise<void> {
+  await admin.deleteTopics({ topics: [topic, deadLetterTopic(topic)] }).catch(() => undefined);
+}
+
+export async function publish(kafka: Kafka, topic: string, messages: readonly Message[]): Promise<void> {
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
+  await producer.connect();
+  try {
+    for (let start = 0; start < messages.length; start += 500) {
+      await producer.send({ topic, messages: messages.slice(start, start + 500), acks: -1 });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** Drops a table made by migrate() and forgets it in the tracking table. */
+export async function dropRecallTable(client: pg.ClientBase, table: string): Promise<void> {
+  await client.query(`DROP TABLE IF EXISTS ${pg.escapeIdentifier(table)}`);
+  await client.query('DELETE FROM recall_schema_migrations WHERE applies_to = $1', [table]).catch(() => undefined);
+}

@@ -1,0 +1,270 @@
+/**
+ * The sink against real Kafka and PostgreSQL: the 8,810 real records loaded through the consumer,
+ * compared with the original pipeline's rows; replays, newer revisions, malformed messages.
+ */
+import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEAD_LETTER_HEADERS } from '../../src/consumer/dead-letter.ts';
+import { runConsumer } from '../../src/consumer/run-consumer.ts';
+import { deadLetterTopic } from '../../src/pipeline-defaults.ts';
+import { ORIGINAL_COLUMNS } from '../../src/sink/recall-row.ts';
+import {
+  connectedPostgres,
+  createRecallTopics,
+  deleteRecallTopics,
+  dropRecallTable,
+  expectedRows,
+  kafkaClient,
+  kafkaMessage,
+  publish,
+  realRecords,
+  recallMessage,
+  sinkConnections,
+  uniqueName,
+  type SinkConnections,
+} from './recall-topic-fixture.ts';
+
+let connections: SinkConnections;
+let kafka: Kafka;
+let admin: Admin;
+let db: pg.Client;
+const topics: string[] = [];
+const tables: string[] = [];
+
+beforeAll(async () => {
+  connections = await sinkConnections();
+  kafka = kafkaClient(connections.kafka);
+  admin = kafka.admin();
+  await admin.connect();
+  db = await connectedPostgres(connections.postgres);
+});
+
+afterAll(async () => {
+  for (const topic of topics) await deleteRecallTopics(admin, topic);
+  for (const table of tables) await dropRecallTable(db, table);
+  await admin?.disconnect();
+  await db?.end();
+});
+
+async function freshPipeline(): Promise<{ topic: string; table: string }> {
+  const topic = uniqueName('sink-test', '-');
+  const table = uniqueName('sink_test');
+  topics.push(topic);
+  tables.push(table);
+  await createRecallTopics(admin, topic);
+  return { topic, table };
+}
+
+function consume(topic: string, table: string, pipeline = uniqueName('sink-test', '-')) {
+  return runConsumer({ pipeline, topic, table, untilCaughtUp: true, ...connections });
+}
+
+/** Every column of every row, in one digest: equal digests mean nothing changed, updated_at included. */
+async function tableDigest(table: string): Promise<string> {
+  const { rows } = await db.query<{ digest: string }>(
+    `SELECT md5(string_agg(stored::text, '|' ORDER BY reference_fiche)) AS digest FROM ${table} stored`,
+  );
+  return rows[0]!.digest;
+}
+
+describe('a full load of the 8,810 real records', () => {
+  const records = realRecords();
+  const expected = expectedRows();
+  let topic: string;
+  let table: string;
+
+  beforeAll(async () => {
+    ({ topic, table } = await freshPipeline());
+    await publish(
+      kafka,
+      topic,
+      records.map((raw) => kafkaMessage(recallMessage(raw))),
+    );
+  });
+
+  it('stores one row per reference_fiche, each equal to the original pipeline’s row', async () => {
+    const summary = await consume(topic, table);
+    expect(summary).toEqual({ consumed: 8810, inserted: 8803, updated: 0, unchanged: 7, deadLettered: 0 });
+
+    const { rows } = await db.query<Record<string, string | null>>(
+      `SELECT ${ORIGINAL_COLUMNS.join(', ')} FROM ${table}`,
+    );
+    expect(rows).toHaveLength(8803);
+    const acceptable = new Map<string, Record<string, string | null>[]>();
+    for (const row of expected) {
+      const reference = row.reference_fiche!;
+      acceptable.set(reference, [...(acceptable.get(reference) ?? []), row]);
+    }
+    const differing = rows.filter(
+      (row) =>
+        !acceptable
+          .get(row.reference_fiche!)
+          ?.some((candidate) => ORIGINAL_COLUMNS.every((c) => candidate[c] === row[c])),
+    );
+    expect(differing.map((row) => row.reference_fiche)).toEqual([]);
+  });
+
+  it('changes nothing when a new consumer group replays the whole topic', async () => {
+    const before = await tableDigest(table);
+    const summary = await consume(topic, table);
+    expect(summary).toEqual({ consumed: 8810, inserted: 0, updated: 0, unchanged: 8810, deadLettered: 0 });
+    expect(await tableDigest(table)).toBe(before);
+  });
+
+  it('gives the original project’s queries the same answers as the original’s rows', async () => {
+    const firstPerReference = [...new Map(expected.toReversed().map((row) => [row.reference_fiche, row])).values()];
+    const listeria = firstPerReference.filter((row) => row.motif_du_rappel?.includes('Listeria'));
+    const cases: [string, Record<string, string | null>[], (row: Record<string, string | null>) => string | null][] = [
+      [
+        `SELECT categorie_de_produit AS value, count(*) FROM ${table} GROUP BY 1`,
+        firstPerReference,
+        (row) => row.categorie_de_produit!,
+      ],
+      [
+        `SELECT sous_categorie_de_produit AS value, count(*) FROM ${table} GROUP BY 1`,
+        firstPerReference,
+        (row) => row.sous_categorie_de_produit!,
+      ],
+      [
+        `SELECT substr(date_de_publication, 1, 4) AS value, count(*) FROM ${table} GROUP BY 1`,
+        firstPerReference,
+        (row) => row.date_de_publication!.slice(0, 4),
+      ],
+      [
+        `SELECT (date_fin_commercialisation IS NOT NULL)::text AS value, count(*) FROM ${table} GROUP BY 1`,
+        firstPerReference,
+        (row) => String(row.date_fin_commercialisation !== null),
+      ],
+      [
+        `SELECT nom_de_la_marque_du_produit AS value, count(*) FROM ${table} WHERE motif_du_rappel LIKE '%Listeria%' GROUP BY 1`,
+        listeria,
+        (row) => row.nom_de_la_marque_du_produit!,
+      ],
+    ];
+    for (const [sql, rows, key] of cases) {
+      const counts = new Map<string | null, number>();
+      for (const row of rows) counts.set(key(row), (counts.get(key(row)) ?? 0) + 1);
+      const { rows: answer } = await db.query<{ value: string | null; count: string }>(sql);
+      expect(new Map(answer.map((row) => [row.value, Number(row.count)])), sql).toEqual(counts);
+    }
+  });
+});
+
+describe('revisions of a recall', () => {
+  it('replaces a row with a newer version, and ignores the older one when it comes again', async () => {
+    const { topic, table } = await freshPipeline();
+    const pipeline = uniqueName('sink-test', '-');
+    const original = realRecords().find((raw) => raw.ndeg_de_version === 1)!;
+    const revised = {
+      ...original,
+      ndeg_de_version: 2,
+      motif_du_rappel: `${String(original.motif_du_rappel)} (révisé)`,
+    };
+
+    await publish(kafka, topic, [kafkaMessage(recallMessage(original))]);
+    expect(await consume(topic, table, pipeline)).toMatchObject({ inserted: 1, updated: 0 });
+    const first = await db.query<Record<string, unknown>>(`SELECT * FROM ${table}`);
+
+    await publish(kafka, topic, [kafkaMessage(recallMessage(revised, '2024-05-02T08:00:00.000Z'))]);
+    expect(await consume(topic, table, pipeline)).toEqual({
+      consumed: 1,
+      inserted: 0,
+      updated: 1,
+      unchanged: 0,
+      deadLettered: 0,
+    });
+    const second = await db.query<Record<string, unknown>>(`SELECT * FROM ${table}`);
+    expect(second.rows).toHaveLength(1);
+    expect(second.rows[0]).toMatchObject({
+      reference_fiche: original.reference_fiche,
+      version: 2,
+      motif_du_rappel: `${String(original.motif_du_rappel).normalize('NFD').replace(/\p{M}/gu, '')} (revise)`,
+      raw: revised,
+      ingested_at: first.rows[0]!.ingested_at,
+    });
+    expect(second.rows[0]!.updated_at).not.toEqual(first.rows[0]!.updated_at);
+
+    const digest = await tableDigest(table);
+    await publish(kafka, topic, [kafkaMessage(recallMessage(original, '2024-05-03T08:00:00.000Z'))]);
+    expect(await consume(topic, table, pipeline)).toEqual({
+      consumed: 1,
+      inserted: 0,
+      updated: 0,
+      unchanged: 1,
+      deadLettered: 0,
+    });
+    expect(await tableDigest(table)).toBe(digest);
+  });
+});
+
+describe('malformed messages', () => {
+  it('go to the dead-letter topic with the reason and the original bytes, and the rest is stored', async () => {
+    const { topic, table } = await freshPipeline();
+    const [a, b, c] = realRecords()
+      .slice(100, 103)
+      .map((raw) => recallMessage(raw));
+    const badDate = { ...a!, record: { ...a!.record, date_de_publication: '2021-02-30' } };
+    const malformed = [
+      { message: { key: 'x', value: 'not json {' }, reason: 'the value is not JSON' },
+      { message: { key: 'x', value: '{}' }, reason: 'dataset=missing' },
+      {
+        message: { key: a!.record.reference_fiche, value: JSON.stringify(badDate) },
+        reason: 'record.date_de_publication="2021-02-30": expected a date as YYYY-MM-DD',
+      },
+      {
+        message: { key: 'another-key', value: JSON.stringify(b) },
+        reason: `key="another-key": expected the record's reference_fiche "${b!.record.reference_fiche}"`,
+      },
+      { message: { key: c!.record.reference_fiche, value: null }, reason: 'the message has no value' },
+      {
+        message: { key: c!.record.reference_fiche, value: JSON.stringify({ ...c!, raw: { note: 'nul \u0000' } }) },
+        reason: 'NUL character',
+      },
+    ];
+    await publish(kafka, topic, [...malformed.map((entry) => entry.message), ...[a!, b!, c!].map(kafkaMessage)]);
+
+    expect(await consume(topic, table)).toEqual({
+      consumed: 9,
+      inserted: 3,
+      updated: 0,
+      unchanged: 0,
+      deadLettered: 6,
+    });
+    expect((await db.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]).toEqual({ n: 3 });
+
+    const dead = await readAll(deadLetterTopic(topic), 6);
+    for (const { message, reason } of malformed) {
+      const match = dead.find(
+        (entry) =>
+          String(entry.headers?.[DEAD_LETTER_HEADERS.reason]).includes(reason) &&
+          String(entry.value) === String(message.value),
+      );
+      expect(match, reason).toBeDefined();
+      expect(match!.key?.toString()).toBe(message.key);
+      expect(match!.value === null).toBe(message.value === null);
+      expect(String(match!.headers?.[DEAD_LETTER_HEADERS.topic])).toBe(topic);
+    }
+  });
+});
+
+async function readAll(topic: string, count: number): Promise<KafkaMessage[]> {
+  const consumer = kafka.consumer({ groupId: uniqueName('sink-test-reader', '-') });
+  const received: KafkaMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve) => {
+      void consumer.run({
+        eachMessage: ({ message }) => {
+          received.push(message);
+          if (received.length >= count) resolve();
+          return Promise.resolve();
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return received;
+}
