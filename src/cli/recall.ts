@@ -1,36 +1,42 @@
 #!/usr/bin/env -S node --disable-warning=TimeoutNegativeWarning
 /**
- * `recall`: the one command of the project. Each subcommand is a Command; `recall help` lists them.
+ * `recall`: the one command of the project; `recall help` lists the subcommands.
  * Connection settings come from the standard environment variables and flags (see
  * src/config/connection-settings.ts).
+ *
+ * Each subcommand is loaded only when it runs: a producer pod should not pay for the Kubernetes
+ * client, nor the operator for the Explore client.
  */
-import { apiCommand } from '../api-server/api-command.ts';
-import { produceCommand } from '../producer/produce-command.ts';
-import { checkCommand } from './check-command.ts';
 import type { Command } from './command.ts';
-import { consumeCommand } from '../consumer/consume-command.ts';
-import { migrateCommand } from '../postgres/migrate-command.ts';
 
-const commands: readonly Command[] = [checkCommand, migrateCommand, consumeCommand, apiCommand, produceCommand];
+/** Subcommands by name, in the order `recall help` lists them. */
+const commands: Readonly<Record<string, () => Promise<Command>>> = {
+  check: async () => (await import('./check-command.ts')).checkCommand,
+  migrate: async () => (await import('../postgres/migrate-command.ts')).migrateCommand,
+  api: async () => (await import('../api-server/api-command.ts')).apiCommand,
+  produce: async () => (await import('../producer/produce-command.ts')).produceCommand,
+  consume: async () => (await import('../consumer/consume-command.ts')).consumeCommand,
+};
 
-function usage(): string {
-  const width = Math.max(...commands.map((command) => command.name.length));
-  const lines = commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`);
+async function usage(): Promise<string> {
+  const loaded = await Promise.all(Object.values(commands).map((load) => load()));
+  const width = Math.max(...loaded.map((command) => command.name.length));
+  const lines = loaded.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`);
   return `usage: recall <command> [options]\n\ncommands:\n${lines.join('\n')}\n`;
 }
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    process.stdout.write(usage());
+    process.stdout.write(await usage());
     return name === undefined ? 2 : 0;
   }
-  const command = commands.find((candidate) => candidate.name === name);
-  if (!command) {
-    process.stderr.write(`recall: unknown command "${name}"\n\n${usage()}`);
+  const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!load) {
+    process.stderr.write(`recall: unknown command "${name}"\n\n${await usage()}`);
     return 2;
   }
-  return command.run(rest, env);
+  return (await load()).run(rest, env);
 }
 
 if (import.meta.main) {
