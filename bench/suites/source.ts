@@ -10,8 +10,9 @@ import { connectionFor } from '../../test/infra/connection.ts';
 import { createCheckpointSchema } from '../../test/integration/checkpoint-schema.ts';
 import { deleteTopics } from '../../test/integration/read-topic.ts';
 import { seconds, table, type BenchSuite } from '../suite.ts';
+import { RAPPELCONSO0_RECORDS } from '../../test/real-data.ts';
 
-const RECORDS_FILE = '/work/shared/data/rappelconso0/records.jsonl';
+const RECORDS_FILE = RAPPELCONSO0_RECORDS;
 
 /** Preloaded into the child: its peak RSS, as the kernel counted it, on stderr at exit. */
 const REPORT_MAX_RSS =

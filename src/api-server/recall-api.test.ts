@@ -2,15 +2,14 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RawRecord } from '../source/dataset-source.ts';
 import { startRecallApi, type RecallApi } from './recall-api.ts';
+import { RAPPELCONSO0_RECORDS, RAPPELCONSO_V2_SAMPLE } from '../../test/real-data.ts';
 
 const realRecords = fs
-  .readFileSync('/work/shared/data/rappelconso0/records.jsonl', 'utf8')
+  .readFileSync(RAPPELCONSO0_RECORDS, 'utf8')
   .split('\n')
   .filter((line) => line.trim() !== '')
   .map((line) => JSON.parse(line) as RawRecord);
-const v2Records = (
-  JSON.parse(fs.readFileSync('/work/shared/data/rappelconso-v2/sample-19.json', 'utf8')) as { recalls: RawRecord[] }
-).recalls;
+const v2Records = (JSON.parse(fs.readFileSync(RAPPELCONSO_V2_SAMPLE, 'utf8')) as { recalls: RawRecord[] }).recalls;
 
 async function get(api: RecallApi, query: string, dataset: string = api.dataset) {
   const response = await fetch(`${api.url}/api/explore/v2.1/catalog/datasets/${dataset}/records?${query}`);

@@ -13,6 +13,7 @@ interface StoredRecord {
   /** undefined when the publication value is missing or unreadable: such records match no comparison. */
   instant: number | undefined;
   reference: string;
+  record: RawRecord;
   json: string;
 }
 
@@ -65,6 +66,7 @@ export class RecordStore {
         return {
           instant: publicationInstant(record[source.publicationField], source.granularity),
           reference: typeof reference === 'string' ? reference : '',
+          record,
           json: JSON.stringify(record),
         };
       })
@@ -78,13 +80,17 @@ export class RecordStore {
   }
 
   query(where: readonly Comparison[], offset: number, limit: number): RecordPage {
-    let [from, to] = where.length === 0 ? [0, this.#records.length] : [0, this.#positioned];
-    for (const { field, operator, literal } of where) {
-      if (field !== this.source.publicationField) {
+    const onPublication = where.filter(({ field }) => field === this.source.publicationField);
+    const equalities = where.filter(({ field }) => field !== this.source.publicationField);
+    for (const { field, operator } of equalities) {
+      if (operator !== '=') {
         throw odsqlError(
-          `Unsupported field in where: ${field} (this API filters on ${this.source.publicationField} only)`,
+          `Unsupported comparison in where: ${field} ${operator} (only ${this.source.publicationField} compares by order; other fields by =)`,
         );
       }
+    }
+    let [from, to] = onPublication.length === 0 ? [0, this.#records.length] : [0, this.#positioned];
+    for (const { field, operator, literal } of onPublication) {
       const instant = publicationInstant(literal, 'timestamp');
       if (instant === undefined) {
         throw odsqlError(
@@ -97,10 +103,20 @@ export class RecordStore {
       if (operator === '<' || operator === '<=') to = Math.min(to, operator === '<' ? firstAtOrAfter : firstAfter);
       if (operator === '=') [from, to] = [Math.max(from, firstAtOrAfter), Math.min(to, firstAfter)];
     }
-    const totalCount = Math.max(0, to - from);
-    const start = from + offset;
-    const end = Math.min(to, start + limit);
-    return { totalCount, results: this.#records.slice(start, Math.max(start, end)).map((record) => record.json) };
+    if (equalities.length === 0) {
+      const totalCount = Math.max(0, to - from);
+      const start = from + offset;
+      const end = Math.min(to, start + limit);
+      return { totalCount, results: this.#records.slice(start, Math.max(start, end)).map((record) => record.json) };
+    }
+    // A pipeline's own filter (e.g. categorie_de_produit = "Alimentation"): a scan of the range.
+    const matching = this.#records
+      .slice(from, Math.max(from, to))
+      .filter((stored) => equalities.every(({ field, literal }) => String(stored.record[field]) === literal));
+    return {
+      totalCount: matching.length,
+      results: matching.slice(offset, offset + limit).map((record) => record.json),
+    };
   }
 
   /** The first positioned index whose instant satisfies `predicate` (monotone), by binary search. */

@@ -15,6 +15,14 @@ describe('parseWhere', () => {
     );
   });
 
+  it('flattens parentheses, as a pipeline filter is sent: (<filter>) and <window>', () => {
+    expect(parseWhere('(categorie_de_produit = "Alimentation") and date_de_publication >= \'2023-01-01\'')).toEqual([
+      { field: 'categorie_de_produit', operator: '=', literal: 'Alimentation' },
+      { field: 'date_de_publication', operator: '>=', literal: '2023-01-01' },
+    ]);
+    expect(() => parseWhere("(a = 'x'")).toThrow('1 unclosed parenthesis at the end');
+  });
+
   it('rejects anything else, saying where', () => {
     expect(() => parseWhere('date_de_publication > 2023')).toThrow(
       'where="date_de_publication > 2023": expected <field> <op> \'<value>\' at character 1',

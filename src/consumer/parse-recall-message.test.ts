@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseRecallMessage } from './parse-recall-message.ts';
+import { RAPPELCONSO0_RECORDS } from '../../test/real-data.ts';
 
-const raw = JSON.parse(
-  fs.readFileSync('/work/shared/data/rappelconso0/records.jsonl', 'utf8').split('\n')[0]!,
-) as Record<string, unknown>;
+const raw = JSON.parse(fs.readFileSync(RAPPELCONSO0_RECORDS, 'utf8').split('\n')[0]!) as Record<string, unknown>;
 const valid = { dataset: 'rappelconso0', fetchedAt: '2024-05-01T08:00:00Z', record: raw, raw };
 const key = Buffer.from(String(raw.reference_fiche));
 const value = (message: unknown) => Buffer.from(JSON.stringify(message));

@@ -1,6 +1,6 @@
 /**
- * `recall produce --pipeline NAME [--dataset ID] [--api-url URL] [--topic T] [--since YYYY-MM-DD]
- * [--max-records N] [--dry-run]`: one producer run (see run-producer.ts); a summary line on stdout.
+ * `recall produce --pipeline NAME [--dataset ID] [--api-url URL] [--topic T] [--dead-letter-topic T]
+ * [--page-size N] [--filter ODSQL] [--since YYYY-MM-DD] [--max-records N] [--dry-run]`: one producer run (see run-producer.ts); a summary line on stdout.
  * SIGTERM or SIGINT stops it after the current page, sent and checkpointed.
  */
 import { parseArgs } from 'node:util';
@@ -8,6 +8,7 @@ import { parseDataset } from '../api-server/api-command.ts';
 import type { Command } from '../cli/command.ts';
 import { kafkaSettings, postgresSettings } from '../config/connection-settings.ts';
 import { DEFAULT_API_URL, DEFAULT_TOPIC } from '../pipeline-defaults.ts';
+import { MAX_PAGE_SIZE } from '../source/explore-limits.ts';
 import { describeCheckpoint, runProducer, type ProducerSummary } from './run-producer.ts';
 
 function positiveInteger(flag: string, value: string | undefined): number | undefined {
@@ -17,6 +18,14 @@ function positiveInteger(flag: string, value: string | undefined): number | unde
     throw new Error(`${flag}="${value}": expected a positive whole number`);
   }
   return number;
+}
+
+function pageSize(value: string | undefined): number | undefined {
+  const size = positiveInteger('--page-size', value);
+  if (size !== undefined && size > MAX_PAGE_SIZE) {
+    throw new Error(`--page-size="${value}": the API returns at most ${MAX_PAGE_SIZE} records per page`);
+  }
+  return size;
 }
 
 export function summaryLine(summary: ProducerSummary): string {
@@ -40,6 +49,9 @@ export const produceCommand: Command = {
         dataset: { type: 'string' },
         'api-url': { type: 'string' },
         topic: { type: 'string' },
+        'dead-letter-topic': { type: 'string' },
+        'page-size': { type: 'string' },
+        filter: { type: 'string' },
         since: { type: 'string' },
         'max-records': { type: 'string' },
         'dry-run': { type: 'boolean' },
@@ -65,6 +77,9 @@ export const produceCommand: Command = {
         dataset: parseDataset(values.dataset),
         apiUrl: values['api-url'] ?? DEFAULT_API_URL,
         topic: values.topic ?? DEFAULT_TOPIC,
+        deadLetterTopic: values['dead-letter-topic'],
+        pageSize: pageSize(values['page-size']),
+        filter: values.filter,
         since: values.since,
         maxRecords: positiveInteger('--max-records', values['max-records']),
         dryRun: values['dry-run'] ?? false,

@@ -41,6 +41,10 @@ export interface ProducerOptions {
   /** Messages per send, and so per checkpoint write. */
   batchSize?: number;
   pageSize?: number;
+  /** An extra ODSQL condition the API applies (spec.source.filter). */
+  filter?: string;
+  /** Where invalid records go; deadLetterTopic(topic) when unset. */
+  deadLetterTopic?: string;
   /** The most records a publication window may hold (the API's 10,000; lower to exercise splitting). */
   windowCap?: number;
   requestTimeoutMs?: number;
@@ -112,7 +116,7 @@ export async function runProducer(options: ProducerOptions): Promise<ProducerSum
   const progress = options.progress ?? createProgress(logger);
   const source = datasetSource(options.dataset);
   const topic = options.topic ?? DEFAULT_TOPIC;
-  const dlq = deadLetterTopic(topic);
+  const dlq = options.deadLetterTopic ?? deadLetterTopic(topic);
   const dryRun = options.dryRun ?? false;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const client = new ExploreClient({
@@ -218,6 +222,7 @@ export async function runProducer(options: ProducerOptions): Promise<ProducerSum
         lowerBound: cursor.lowerBound,
         windowCap: options.windowCap,
         pageSize: options.pageSize,
+        filter: options.filter,
         onWindow: (window, count) => {
           summary.windows += 1;
           logger.debug({ window, count }, 'reading a publication window');

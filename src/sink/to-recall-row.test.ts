@@ -4,8 +4,9 @@ import { canonicalRecordSchema } from '../records/canonical-record.ts';
 import type { RecallMessage } from '../records/recall-message.ts';
 import { ORIGINAL_COLUMNS } from './recall-row.ts';
 import { toRecallRow } from './to-recall-row.ts';
+import { REAL_DATA_DIR } from '../../test/real-data.ts';
 
-const DATA = '/work/shared/data/rappelconso0';
+const DATA = `${REAL_DATA_DIR}/rappelconso0`;
 
 function jsonLines(file: string): Record<string, unknown>[] {
   return fs

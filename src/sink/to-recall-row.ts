@@ -1,7 +1,7 @@
 /**
  * The transformation of the original pipeline, record → row: 12 free-text columns transliterated
  * to ASCII, three pairs of fields merged into one column each, the commercialisation dates read
- * from free text; then the typed columns of this project. /work/shared/data/README.md states the
+ * from free text; then the typed columns of this project. ../shared/data/README.md states the
  * rules; to-recall-row.test.ts holds them to the original's output for every real record.
  */
 import type { RecallMessage } from '../records/recall-message.ts';

@@ -3,10 +3,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startRecallApi, type RecallApi } from '../api-server/recall-api.ts';
 import type { RawRecord } from './dataset-source.ts';
 import { ExploreClient, ExploreRequestError, type RetryNotice } from './explore-client.ts';
+import { RAPPELCONSO0_RECORDS } from '../../test/real-data.ts';
 
 /** The first 250 real records: enough for pages, small enough for a unit test. */
 const records = fs
-  .readFileSync('/work/shared/data/rappelconso0/records.jsonl', 'utf8')
+  .readFileSync(RAPPELCONSO0_RECORDS, 'utf8')
   .split('\n')
   .slice(0, 250)
   .map((line) => JSON.parse(line) as RawRecord);

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { RawRecord } from './dataset-source.ts';
 import { rappelconsoV2Source } from './rappelconso-v2-source.ts';
 import { validateRecord } from './validate-record.ts';
+import { RAPPELCONSO_V2_SAMPLE } from '../../test/real-data.ts';
 
-const SAMPLE = '/work/shared/data/rappelconso-v2/sample-19.json';
+const SAMPLE = RAPPELCONSO_V2_SAMPLE;
 
 function realV2Records(): RawRecord[] {
   return (JSON.parse(fs.readFileSync(SAMPLE, 'utf8')) as { recalls: RawRecord[] }).recalls;

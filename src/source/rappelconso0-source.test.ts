@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { RawRecord } from './dataset-source.ts';
 import { rappelconso0Source } from './rappelconso0-source.ts';
 import { validateRecord } from './validate-record.ts';
+import { RAPPELCONSO0_RECORDS } from '../../test/real-data.ts';
 
-const RECORDS = '/work/shared/data/rappelconso0/records.jsonl';
+const RECORDS = RAPPELCONSO0_RECORDS;
 
 function realRecords(): RawRecord[] {
   return fs

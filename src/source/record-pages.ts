@@ -11,6 +11,8 @@ export interface RecordPagesOptions {
   /** The `>=` bound on the publication field; undefined reads from the first record. */
   lowerBound?: string;
   pageSize?: number;
+  /** The pipeline's own ODSQL condition, combined with every window's. */
+  filter?: string;
   /** The most records one window may hold (the API's offset + limit cap; lower in tests). */
   windowCap?: number;
   now?: number;
@@ -25,6 +27,12 @@ export function whereClause(field: string, window: PublicationWindow): string | 
   return terms.length === 0 ? undefined : terms.join(' and ');
 }
 
+/** `(<filter>) and <window>`: the filter in parentheses, so an `or` inside it cannot escape the window. */
+export function withFilter(filter: string | undefined, window: string | undefined): string | undefined {
+  if (filter === undefined || filter.trim() === '') return window;
+  return window === undefined ? `(${filter})` : `(${filter}) and ${window}`;
+}
+
 export async function* recordPages(
   client: ExploreClient,
   source: DatasetSource,
@@ -33,7 +41,7 @@ export async function* recordPages(
   const pageSize = Math.min(options.pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
   const cap = Math.min(options.windowCap ?? MAX_OFFSET_PLUS_LIMIT, MAX_OFFSET_PLUS_LIMIT);
   const orderBy = `${source.publicationField} ASC, ${source.referenceField} ASC`;
-  const where = (window: PublicationWindow) => whereClause(source.publicationField, window);
+  const where = (window: PublicationWindow) => withFilter(options.filter, whereClause(source.publicationField, window));
   const count = async (window: PublicationWindow) =>
     (await client.records(source.dataset, { where: where(window), orderBy, limit: 0, offset: 0 })).totalCount;
 

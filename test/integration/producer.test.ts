@@ -20,9 +20,10 @@ import type { RawRecord } from '../../src/source/dataset-source.ts';
 import { connectionFor } from '../infra/connection.ts';
 import { createCheckpointSchema, type CheckpointSchema } from './checkpoint-schema.ts';
 import { deleteTopics, readTopic } from './read-topic.ts';
+import { RAPPELCONSO0_RECORDS, RAPPELCONSO_V2_SAMPLE } from '../real-data.ts';
 
-const RECORDS_FILE = '/work/shared/data/rappelconso0/records.jsonl';
-const V2_SAMPLE = '/work/shared/data/rappelconso-v2/sample-19.json';
+const RECORDS_FILE = RAPPELCONSO0_RECORDS;
+const V2_SAMPLE = RAPPELCONSO_V2_SAMPLE;
 const allRecords = readRecordsFile(RECORDS_FILE);
 const identity = (raw: RawRecord) => `${String(raw.reference_fiche)}#${String(raw.rappelguid)}`;
 const silent = { update: () => undefined, done: () => undefined };
@@ -108,6 +109,26 @@ describe('producer (real Kafka, PostgreSQL and the local API serving the real re
       Math.max(...api.requests.map((request) => (request.offset ?? 0) + (request.limit ?? 0))),
     ).toBeLessThanOrEqual(10_000);
     expect(await readTopic(brokers, deadLetterTopic(topic))).toEqual([]);
+  });
+
+  it("applies the pipeline's filter and its own dead-letter topic", async () => {
+    const api = await serve({ dataFile: RECORDS_FILE });
+    const topic = newTopic('filtered');
+    const ownDeadLetters = `${topic}.own-dlq`;
+    topics.push(ownDeadLetters);
+    const summary = await produce({
+      pipeline: 'filtered',
+      apiUrl: api.url,
+      topic,
+      filter: 'categorie_de_produit = "Automobiles et moyens de déplacement"',
+      deadLetterTopic: ownDeadLetters,
+      pageSize: 50,
+    });
+    const expected = allRecords.filter((raw) => raw.categorie_de_produit === 'Automobiles et moyens de déplacement');
+    expect(summary).toMatchObject({ sent: expected.length, deadLettered: 0 });
+    expect(expected.length).toBe(1083);
+    expect(api.requests.every((request) => (request.limit ?? 0) <= 50)).toBe(true);
+    expect(await readTopic(brokers, topic)).toHaveLength(1083);
   });
 
   it('runs incrementally: a second run sends only newer records, a third sends nothing', async () => {

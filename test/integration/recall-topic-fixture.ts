@@ -16,8 +16,9 @@ import { deadLetterTopic } from '../../src/pipeline-defaults.ts';
 import { canonicalRecordSchema } from '../../src/records/canonical-record.ts';
 import type { RecallMessage } from '../../src/records/recall-message.ts';
 import { connectionFor } from '../infra/connection.ts';
+import { REAL_DATA_DIR } from '../real-data.ts';
 
-export const REAL_DATA_DIRECTORY = '/work/shared/data/rappelconso0';
+export const REAL_DATA_DIRECTORY = `${REAL_DATA_DIR}/rappelconso0`;
 export const FETCHED_AT = '2024-05-01T08:00:00.000Z';
 
 function jsonLines<T>(file: string): T[] {
