@@ -16,6 +16,7 @@ const commands: Readonly<Record<string, () => Promise<Command>>> = {
   api: async () => (await import('../api-server/api-command.ts')).apiCommand,
   produce: async () => (await import('../producer/produce-command.ts')).produceCommand,
   consume: async () => (await import('../consumer/consume-command.ts')).consumeCommand,
+  pipeline: async () => (await import('../pipeline/pipeline-command.ts')).pipelineCommand,
 };
 
 async function usage(): Promise<string> {

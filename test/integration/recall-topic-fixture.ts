@@ -17,6 +17,7 @@ import { canonicalRecordSchema } from '../../src/records/canonical-record.ts';
 import type { RecallMessage } from '../../src/records/recall-message.ts';
 import { connectionFor } from '../infra/connection.ts';
 import { REAL_DATA_DIR } from '../real-data.ts';
+import { ORIGINAL_COLUMNS } from '../../src/sink/recall-row.ts';
 
 export const REAL_DATA_DIRECTORY = `${REAL_DATA_DIR}/rappelconso0`;
 export const FETCHED_AT = '2024-05-01T08:00:00.000Z';
@@ -107,4 +108,24 @@ export async function publish(kafka: Kafka, topic: string, messages: readonly Me
 export async function dropRecallTable(client: pg.ClientBase, table: string): Promise<void> {
   await client.query(`DROP TABLE IF EXISTS ${pg.escapeIdentifier(table)}`);
   await client.query('DELETE FROM recall_schema_migrations WHERE applies_to = $1', [table]).catch(() => undefined);
+}
+
+/**
+ * The stored rows whose 25 original columns equal no row the original pipeline wrote for that
+ * reference (a repeated reference may match either of its rows). Empty when the table is right.
+ */
+export function rowsDifferingFromOriginal(rows: readonly Record<string, string | null>[]): string[] {
+  const acceptable = new Map<string, Record<string, string | null>[]>();
+  for (const row of expectedRows()) {
+    const reference = row.reference_fiche!;
+    acceptable.set(reference, [...(acceptable.get(reference) ?? []), row]);
+  }
+  return rows
+    .filter(
+      (row) =>
+        !acceptable
+          .get(row.reference_fiche!)
+          ?.some((candidate) => ORIGINAL_COLUMNS.every((column) => candidate[column] === row[column])),
+    )
+    .map((row) => row.reference_fiche ?? '(no reference)');
 }

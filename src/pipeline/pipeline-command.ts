@@ -1,0 +1,68 @@
+/**
+ * `recall pipeline [--pipeline NAME] [--data FILE | --api-url URL] [--dataset ID] [--topic T] [--table T]`:
+ * the main job. Runs the producer then the consumer once, against PostgreSQL and Kafka from the
+ * standard variables; `--data` serves a JSONL file of real records through a local RappelConso API
+ * instead of reading the live one. Prints both summary lines.
+ */
+import { parseArgs } from 'node:util';
+import { parseDataset } from '../api-server/api-command.ts';
+import type { Command } from '../cli/command.ts';
+import { kafkaSettings, postgresSettings } from '../config/connection-settings.ts';
+import { summaryLine as consumerSummaryLine } from '../consumer/run-consumer.ts';
+import { summaryLine as producerSummaryLine } from '../producer/produce-command.ts';
+import { runPipeline } from './run-pipeline.ts';
+
+export const pipelineCommand: Command = {
+  name: 'pipeline',
+  summary: 'run the whole pipeline once: API → producer → Kafka → consumer → PostgreSQL (--data FILE for local data)',
+
+  async run(argv, env) {
+    const { values } = parseArgs({
+      args: [...argv],
+      options: {
+        pipeline: { type: 'string', default: 'local' },
+        data: { type: 'string' },
+        'api-url': { type: 'string' },
+        dataset: { type: 'string' },
+        topic: { type: 'string' },
+        table: { type: 'string' },
+        host: { type: 'string' },
+        port: { type: 'string' },
+        user: { type: 'string' },
+        database: { type: 'string' },
+        brokers: { type: 'string' },
+      },
+      strict: true,
+    });
+    if (values.data !== undefined && values['api-url'] !== undefined) {
+      throw new Error(`--data="${values.data}" and --api-url="${values['api-url']}": give one source, not both`);
+    }
+    const { host, port, user, database, brokers } = values;
+    const connectionFlags = { host, port, user, database, brokers };
+    const stop = new AbortController();
+    const onSignal = () => stop.abort();
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+    try {
+      const summary = await runPipeline({
+        pipeline: values.pipeline,
+        dataset: parseDataset(values.dataset),
+        dataFile: values.data,
+        apiUrl: values['api-url'],
+        topic: values.topic,
+        table: values.table,
+        postgres: postgresSettings(env, connectionFlags),
+        kafka: kafkaSettings(env, connectionFlags),
+        signal: stop.signal,
+      });
+      process.stdout.write(`producer: ${producerSummaryLine(summary.producer)}\n`);
+      process.stdout.write(
+        `consumer: ${consumerSummaryLine(summary.consumer)} (${(summary.consumerMs / 1000).toFixed(2)} s)\n`,
+      );
+      return 0;
+    } finally {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+    }
+  },
+};
