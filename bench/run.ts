@@ -7,9 +7,10 @@ import { environmentSuite } from './suites/environment.ts';
 import { synthSuite } from './suites/synth.ts';
 import { sourceSuite } from './suites/source.ts';
 import { sinkSuite } from './suites/sink.ts';
+import { pipelineSuite } from './suites/pipeline.ts';
 import type { BenchSuite } from './suite.ts';
 
-const suites: readonly BenchSuite[] = [environmentSuite, sinkSuite, sourceSuite, synthSuite];
+const suites: readonly BenchSuite[] = [environmentSuite, pipelineSuite, sourceSuite, sinkSuite, synthSuite];
 
 async function main(names: readonly string[]): Promise<void> {
   const unknown = names.filter((name) => !suites.some((suite) => suite.name === name));

@@ -7,15 +7,11 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { copyText } from '../../src/postgres/copy-text.ts';
 import { copyUpsert } from '../../src/postgres/copy-upsert.ts';
 import { migrate } from '../../src/postgres/migrate.ts';
-import { COLUMN_LIST, rowValues, type RowWriter } from '../../src/postgres/recall-upsert.ts';
+import type { RowWriter } from '../../src/postgres/recall-upsert.ts';
 import { tableName } from '../../src/postgres/table-name.ts';
 import { valuesUpsert } from '../../src/postgres/values-upsert.ts';
 import { latestPerReference } from '../../src/sink/latest-per-reference.ts';
@@ -34,6 +30,7 @@ import {
   sinkConnections,
   uniqueName,
 } from '../../test/integration/recall-topic-fixture.ts';
+import { copyFloorMs } from '../copy-floor.ts';
 import { seconds, table as markdownTable, type BenchSuite } from '../suite.ts';
 
 /** Rows per transaction for the write paths: about what one consumer batch holds. */
@@ -134,12 +131,7 @@ export const sinkSuite: BenchSuite = {
       const loading = performance.now() - (firstRowAt ?? started);
 
       const floorTable = await emptyTable();
-      const floor = await timed(() =>
-        pipeline(
-          Readable.from(rows.map((row) => `${rowValues(row).map(copyText).join('\t')}\n`)),
-          db.query(copyFrom(`COPY ${floorTable.sql} (${COLUMN_LIST}) FROM STDIN`)),
-        ),
-      );
+      const floor = await copyFloorMs(db, floorTable.sql, rows);
 
       // Each write path on the same final rows into an empty table, in consumer-sized transactions;
       // the last one is the naive consumer: one statement per row, each committed on its own.

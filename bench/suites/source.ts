@@ -3,43 +3,20 @@
  * process (`recall produce`, as a Job runs it), then a run with nothing new. Figures: wall time of
  * the process, its own run time, records per second and its peak RSS.
  */
-import { spawn } from 'node:child_process';
 import { startRecallApi } from '../../src/api-server/recall-api.ts';
 import { deadLetterTopic } from '../../src/pipeline-defaults.ts';
 import { connectionFor } from '../../test/infra/connection.ts';
 import { createCheckpointSchema } from '../../test/integration/checkpoint-schema.ts';
 import { deleteTopics } from '../../test/integration/read-topic.ts';
+import { runRecallInChild } from '../recall-child.ts';
 import { seconds, table, type BenchSuite } from '../suite.ts';
 import { RAPPELCONSO0_RECORDS } from '../../test/real-data.ts';
 
 const RECORDS_FILE = RAPPELCONSO0_RECORDS;
 
-/** Preloaded into the child: its peak RSS, as the kernel counted it, on stderr at exit. */
-const REPORT_MAX_RSS =
-  'data:text/javascript,process.on("exit",()=>process.stderr.write(`max-rss-kib ${process.resourceUsage().maxRSS}\\n`))';
-
-interface ChildRun {
-  wallMs: number;
-  summary: string;
-  maxRssMiB: number;
-}
-
-async function produceInChild(args: readonly string[], env: NodeJS.ProcessEnv): Promise<ChildRun> {
-  const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    ['--disable-warning=TimeoutNegativeWarning', '--import', REPORT_MAX_RSS, 'src/cli/recall.ts', 'produce', ...args],
-    { env },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  const wallMs = performance.now() - started;
-  if (code !== 0) throw new Error(`recall produce exited with ${code}: ${stderr.slice(-2000)}`);
-  const rss = /max-rss-kib (\d+)/.exec(stderr);
-  return { wallMs, summary: stdout.trim(), maxRssMiB: Number(rss?.[1] ?? NaN) / 1024 };
+async function produceInChild(args: readonly string[], env: NodeJS.ProcessEnv) {
+  const run = await runRecallInChild(['produce', ...args], env);
+  return { ...run, summary: run.stdout };
 }
 
 function runSeconds(summary: string): number {

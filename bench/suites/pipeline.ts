@@ -1,0 +1,96 @@
+/**
+ * The whole pipeline as a user runs it (`recall pipeline --data`, a child process): the 8,810 real
+ * records from the local RappelConso API through Kafka into an empty PostgreSQL table, then a run
+ * with nothing new; beside them, in the same run, the physical floor (a plain COPY of the same final
+ * rows). Pipeline time is the producer's and the consumer's own time, without process start-up.
+ */
+import { copyFloorMs } from '../copy-floor.ts';
+import { runRecallInChild } from '../recall-child.ts';
+import { migrate } from '../../src/postgres/migrate.ts';
+import { tableName } from '../../src/postgres/table-name.ts';
+import { latestPerReference } from '../../src/sink/latest-per-reference.ts';
+import { toRecallRow } from '../../src/sink/to-recall-row.ts';
+import {
+  connectedPostgres,
+  deleteRecallTopics,
+  dropRecallTable,
+  kafkaClient,
+  realRecords,
+  recallMessage,
+  sinkConnections,
+  uniqueName,
+} from '../../test/integration/recall-topic-fixture.ts';
+import { RAPPELCONSO0_RECORDS } from '../../test/real-data.ts';
+import { seconds, table, type BenchSuite } from '../suite.ts';
+
+/** The producer's and the consumer's own times, from their summary lines. */
+function stageTimes(stdout: string): { producerMs: number; consumerMs: number } {
+  const producer = /^producer: .*, ([\d.]+) s\)$/m.exec(stdout)?.[1];
+  const consumer = /^consumer: .*\(([\d.]+) s\)$/m.exec(stdout)?.[1];
+  if (producer === undefined || consumer === undefined) throw new Error(`unexpected output:\n${stdout}`);
+  return { producerMs: Number(producer) * 1000, consumerMs: Number(consumer) * 1000 };
+}
+
+export const pipelineSuite: BenchSuite = {
+  name: 'pipeline',
+  description: 'full load of the 8,810 real records (local API → Kafka → PostgreSQL) vs the COPY floor; empty run',
+
+  async run(print) {
+    const connections = await sinkConnections();
+    const db = await connectedPostgres(connections.postgres);
+    const pipeline = uniqueName('bench-pipeline', '-');
+    const loadTable = uniqueName('bench_pipeline');
+    const floorTable = uniqueName('bench_floor');
+    try {
+      const args = ['pipeline', '--pipeline', pipeline, '--data', RAPPELCONSO0_RECORDS, '--topic', pipeline];
+      const full = await runRecallInChild([...args, '--table', loadTable], connections.env);
+      const empty = await runRecallInChild([...args, '--table', loadTable], connections.env);
+
+      const rows = latestPerReference(realRecords().map((raw) => recallMessage(raw))).map(toRecallRow);
+      await migrate(db, tableName(floorTable));
+      const floor = await copyFloorMs(db, tableName(floorTable).sql, rows);
+
+      const fullStages = stageTimes(full.stdout);
+      const fullMs = fullStages.producerMs + fullStages.consumerMs;
+      const emptyStages = stageTimes(empty.stdout);
+      const emptyMs = emptyStages.producerMs + emptyStages.consumerMs;
+      const rate = (ms: number) => `${Math.round(8810 / (ms / 1000)).toLocaleString('en')} records/s`;
+      for (const line of table(
+        ['run', 'pipeline time', 'producer', 'consumer', 'process wall', 'throughput', 'vs COPY floor', 'peak RSS'],
+        [
+          [
+            'full load, 8,810 records',
+            seconds(fullMs),
+            seconds(fullStages.producerMs),
+            seconds(fullStages.consumerMs),
+            seconds(full.wallMs),
+            rate(fullMs),
+            `${(fullMs / floor).toFixed(1)}×`,
+            `${full.maxRssMiB.toFixed(0)} MiB`,
+          ],
+          [
+            'next run, nothing new',
+            seconds(emptyMs),
+            seconds(emptyStages.producerMs),
+            seconds(emptyStages.consumerMs),
+            seconds(empty.wallMs),
+            '-',
+            '-',
+            `${empty.maxRssMiB.toFixed(0)} MiB`,
+          ],
+          ['plain COPY of the 8,803 final rows (floor)', seconds(floor), '', '', '', rate(floor), '1.0×', ''],
+        ],
+      ))
+        print(line);
+    } finally {
+      await dropRecallTable(db, loadTable);
+      await dropRecallTable(db, floorTable);
+      await db.query('DELETE FROM producer_checkpoints WHERE pipeline = $1', [pipeline]).catch(() => undefined);
+      await db.end();
+      const admin = kafkaClient(connections.kafka).admin();
+      await admin.connect();
+      await deleteRecallTopics(admin, pipeline);
+      await admin.disconnect();
+    }
+  },
+};
