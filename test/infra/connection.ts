@@ -9,8 +9,11 @@ import type { ConnectionEnv } from './component.ts';
 import { componentEntry, type ComponentName } from './components.ts';
 import { cacheDir, envContext } from './context.ts';
 
-/** Per component, the variables it exported; the .env file is the flat union of these. */
+/** Per component, the variables it exported; in the file, one `# component: NAME` section each. */
 export type ConnectionRecord = Record<string, ConnectionEnv>;
+
+const SECTION = /^# component: (\S+)$/;
+const EXPORT = /^export ([A-Za-z_][A-Za-z0-9_]*)=(.*)$/;
 
 export const START_COMMAND = 'npm run env:up';
 
@@ -18,16 +21,22 @@ export function connectionEnvFile(): string {
   return path.join(cacheDir(), 'connection.env');
 }
 
-function connectionJsonFile(): string {
-  return path.join(cacheDir(), 'connection.json');
-}
-
 export function readConnections(): ConnectionRecord {
+  let text: string;
   try {
-    return JSON.parse(fs.readFileSync(connectionJsonFile(), 'utf8')) as ConnectionRecord;
+    text = fs.readFileSync(connectionEnvFile(), 'utf8');
   } catch {
     return {};
   }
+  const record: ConnectionRecord = {};
+  let section: ConnectionEnv | undefined;
+  for (const line of text.split('\n')) {
+    const component = SECTION.exec(line)?.[1];
+    if (component !== undefined) record[component] = section = {};
+    const variable = EXPORT.exec(line);
+    if (variable && section) section[variable[1]!] = shellUnquote(variable[2]!);
+  }
+  return record;
 }
 
 /** Shell-quotes a value so that `eval` and `source` read it back unchanged. */
@@ -35,10 +44,16 @@ function shellQuote(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
+/** The inverse of shellQuote, for the file this module wrote. */
+function shellUnquote(text: string): string {
+  return text.startsWith("'") && text.endsWith("'") ? text.slice(1, -1).replaceAll(`'\\''`, "'") : text;
+}
+
 export function exportLines(record: ConnectionRecord): string {
-  const lines = Object.values(record).flatMap((env) =>
-    Object.entries(env).map(([name, value]) => `export ${name}=${shellQuote(value)}`),
-  );
+  const lines = Object.entries(record).flatMap(([component, env]) => [
+    `# component: ${component}`,
+    ...Object.entries(env).map(([name, value]) => `export ${name}=${shellQuote(value)}`),
+  ]);
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
 
@@ -51,7 +66,6 @@ export function mergedConnections(record: ConnectionRecord = readConnections()):
 
 export function writeConnections(record: ConnectionRecord): void {
   fs.mkdirSync(cacheDir(), { recursive: true });
-  fs.writeFileSync(connectionJsonFile(), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
   fs.writeFileSync(
     connectionEnvFile(),
     `# Written by \`${START_COMMAND}\`; source it: . ${path.relative(process.cwd(), connectionEnvFile())}\n${exportLines(record)}`,
