@@ -63,10 +63,15 @@ describe('local RappelConso API (rappelconso0, all 8,810 real records)', () => {
     });
   });
 
+  it('filters other fields by equality, as a pipeline filter does', async () => {
+    const one = await get(api, `where=${encodeURIComponent("(reference_fiche = 'A12/0042/18')")}`);
+    expect(one).toMatchObject({ status: 200, body: { total_count: 1 } });
+  });
+
   it('refuses what it does not support, with a clear 400', async () => {
-    const other = await get(api, `where=${encodeURIComponent("reference_fiche = 'A12/0042/18'")}`);
+    const other = await get(api, `where=${encodeURIComponent("reference_fiche > 'A12/0042/18'")}`);
     expect(other).toMatchObject({ status: 400, body: { error_code: 'ODSQLError' } });
-    expect(other.body.message).toContain('Unsupported field in where: reference_fiche');
+    expect(other.body.message).toContain('Unsupported comparison in where: reference_fiche >');
     expect((await get(api, `where=${encodeURIComponent("date_de_publication > 'yesterday'")}`)).body.message).toContain(
       "Invalid date literal for date_de_publication: 'yesterday'",
     );
