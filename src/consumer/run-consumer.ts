@@ -5,7 +5,6 @@
  * partition's offset committed. A crash between two steps replays the batch, and the upsert makes
  * the replay change nothing: at-least-once delivery, exactly-once effect.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel, type EachBatchPayload, type Message } from 'kafkajs';
 import pg from 'pg';
 import type { KafkaSettings, PostgresSettings } from '../config/connection-settings.ts';
@@ -21,6 +20,7 @@ import { consumerGroupId } from './consumer-group.ts';
 import { deadLetterMessage } from './dead-letter.ts';
 import { groupLag, isCaughtUp } from './group-lag.ts';
 import { kafkajsLogCreator } from './kafkajs-log.ts';
+import { Notifier } from './notifier.ts';
 import { parseRecallMessage } from './parse-recall-message.ts';
 
 export interface ConsumerOptions {
@@ -32,6 +32,11 @@ export interface ConsumerOptions {
   readonly deadLetterTopic?: string;
   /** Return once the group has committed every partition up to its high watermark. */
   readonly untilCaughtUp?: boolean;
+  /**
+   * With `untilCaughtUp`: the topic is still being fed until this settles (resolved or rejected),
+   * so being caught up only counts after it, e.g. a producer running beside this consumer.
+   */
+  readonly caughtUpAfter?: Promise<unknown>;
   readonly postgres: PostgresSettings;
   readonly kafka: KafkaSettings;
   /** Aborting stops the consumer cleanly: the batch in flight is finished and committed first. */
@@ -60,9 +65,15 @@ export function summaryLine(summary: ConsumerSummary): string {
 }
 
 const KAFKA_TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
+/** The lag is checked after every stored batch; this poll only covers a group that receives none. */
 const CAUGHT_UP_POLL_MS = 500;
 
 export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSummary> {
+  // Observed from the start: a feeder that fails while we connect is not an unhandled rejection.
+  const feederSettled = options.caughtUpAfter?.then(
+    () => undefined,
+    () => undefined,
+  );
   const groupId = consumerGroupId(options.pipeline);
   const topic = options.topic ?? DEFAULT_TOPIC;
   const deadLetters = options.deadLetterTopic ?? deadLetterTopic(topic);
@@ -81,6 +92,7 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
   });
 
   const summary: ConsumerSummary = { consumed: 0, inserted: 0, updated: 0, unchanged: 0, deadLettered: 0 };
+  const batchStored = new Notifier();
   let failure: { error: unknown } | undefined;
   let reject: (error: unknown) => void = () => {};
   const failed = new Promise<never>((_, rejectFailed) => {
@@ -109,7 +121,7 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
     maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
     // How long a fetch waits on an idle partition; stopping waits for it, so a run that ends when
     // caught up keeps it short.
-    maxWaitTimeInMs: options.untilCaughtUp ? 200 : 5000,
+    maxWaitTimeInMs: options.untilCaughtUp ? 50 : 5000,
     // A failure that kafkajs cannot retry ends the run (the Job or the caller decides what next)
     // rather than a silent restart loop; nothing is committed past the last stored batch either way.
     retry: { restartOnFailure: () => Promise.resolve(false) },
@@ -159,6 +171,7 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
     summary.updated += counts.updated;
     summary.unchanged += valid.length - counts.inserted - counts.updated;
     logger.debug({ partition: batch.partition, next, messages: batch.messages.length, ...counts }, 'stored a batch');
+    batchStored.notify();
     await payload.heartbeat();
   }
 
@@ -167,9 +180,12 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
     if (signal?.aborted) return;
     const aborted = new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve(), { once: true }));
     if (!options.untilCaughtUp) return aborted;
+    // Whatever way the feeder ends, what it did send is still loaded before stopping.
+    await Promise.race([feederSettled, aborted]);
     while (!signal?.aborted) {
+      const seen = batchStored.count;
       if (isCaughtUp(await groupLag(admin, groupId, topic))) return;
-      await Promise.race([sleep(CAUGHT_UP_POLL_MS), aborted]);
+      await batchStored.after(seen, CAUGHT_UP_POLL_MS, signal);
     }
   }
 

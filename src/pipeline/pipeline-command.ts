@@ -1,8 +1,9 @@
 /**
  * `recall pipeline [--pipeline NAME] [--data FILE | --api-url URL] [--dataset ID] [--topic T] [--table T]`:
- * the main job. Runs the producer then the consumer once, against PostgreSQL and Kafka from the
- * standard variables; `--data` serves a JSONL file of real records through a local RappelConso API
- * instead of reading the live one. Prints both summary lines.
+ * the main job. Runs the producer and the consumer side by side until the consumer has caught up
+ * with all the producer sent, against PostgreSQL and Kafka from the standard variables; `--data`
+ * serves a JSONL file of real records through a local RappelConso API instead of reading the live
+ * one. Prints both summary lines and the run's time.
  */
 import { parseArgs } from 'node:util';
 import { parseDataset } from '../api-server/api-command.ts';
@@ -56,8 +57,10 @@ export const pipelineCommand: Command = {
         signal: stop.signal,
       });
       process.stdout.write(`producer: ${producerSummaryLine(summary.producer)}\n`);
+      const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+      process.stdout.write(`consumer: ${consumerSummaryLine(summary.consumer)}\n`);
       process.stdout.write(
-        `consumer: ${consumerSummaryLine(summary.consumer)} (${(summary.consumerMs / 1000).toFixed(2)} s)\n`,
+        `pipeline: ${seconds(summary.durationMs)} (producer finished after ${seconds(summary.producerMs)})\n`,
       );
       return 0;
     } finally {

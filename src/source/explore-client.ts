@@ -62,9 +62,15 @@ export class ExploreRequestError extends Error {
   }
 }
 
+/** Checked for shape only, without a copy: validate-record.ts checks each record's fields. */
+const rawRecord = z.custom<RawRecord>(
+  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  'expected a JSON object',
+);
+
 const pageSchema = z.object({
   total_count: z.number().int().nonnegative(),
-  results: z.array(z.record(z.string(), z.unknown())),
+  results: z.array(rawRecord),
 });
 
 type Outcome = { page: RecordsPage } | { problem: string; status?: number; retryable: boolean; retryAfter?: number };
