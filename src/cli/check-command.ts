@@ -15,6 +15,7 @@ import {
   type PostgresSettings,
 } from '../config/connection-settings.ts';
 import type { Command } from './command.ts';
+import { connectionFlagOptions } from './connection-flags.ts';
 
 const TARGETS = ['postgres', 'kafka', 'kubernetes'] as const;
 type Target = (typeof TARGETS)[number];
@@ -65,11 +66,7 @@ export const checkCommand: Command = {
       args: [...argv],
       options: {
         only: { type: 'string' },
-        host: { type: 'string' },
-        port: { type: 'string' },
-        user: { type: 'string' },
-        database: { type: 'string' },
-        brokers: { type: 'string' },
+        ...connectionFlagOptions,
         kubeconfig: { type: 'string' },
       },
       strict: true,

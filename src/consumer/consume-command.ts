@@ -7,6 +7,8 @@
  */
 import { parseArgs } from 'node:util';
 import type { Command } from '../cli/command.ts';
+import { connectionFlagOptions, connectionFlags } from '../cli/connection-flags.ts';
+import { untilStopped } from '../cli/until-stopped.ts';
 import { kafkaSettings, postgresSettings } from '../config/connection-settings.ts';
 import { runConsumer, summaryLine } from './run-consumer.ts';
 
@@ -23,38 +25,28 @@ export const consumeCommand: Command = {
         table: { type: 'string' },
         'dead-letter-topic': { type: 'string' },
         'until-caught-up': { type: 'boolean', default: false },
-        host: { type: 'string' },
-        port: { type: 'string' },
-        user: { type: 'string' },
-        database: { type: 'string' },
-        brokers: { type: 'string' },
+        ...connectionFlagOptions,
       },
       strict: true,
     });
-    const { 'until-caught-up': untilCaughtUp, 'dead-letter-topic': deadLetterTopic, ...connectionFlags } = values;
+    const { 'until-caught-up': untilCaughtUp, 'dead-letter-topic': deadLetterTopic } = values;
     if (values.pipeline === undefined)
       throw new Error('--pipeline is required: the RecallPipeline this consumer serves');
-
-    const stop = new AbortController();
-    const onSignal = () => stop.abort();
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
-    try {
-      const summary = await runConsumer({
-        pipeline: values.pipeline,
+    const pipeline = values.pipeline;
+    const flags = connectionFlags(values);
+    const summary = await untilStopped((signal) =>
+      runConsumer({
+        pipeline,
         ...(values.topic !== undefined && { topic: values.topic }),
         ...(values.table !== undefined && { table: values.table }),
         ...(deadLetterTopic !== undefined && { deadLetterTopic }),
         untilCaughtUp,
-        postgres: postgresSettings(env, connectionFlags),
-        kafka: kafkaSettings(env, connectionFlags),
-        signal: stop.signal,
-      });
-      process.stdout.write(`${summaryLine(summary)}\n`);
-      return 0;
-    } finally {
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
-    }
+        postgres: postgresSettings(env, flags),
+        kafka: kafkaSettings(env, flags),
+        signal,
+      }),
+    );
+    process.stdout.write(`${summaryLine(summary)}\n`);
+    return 0;
   },
 };

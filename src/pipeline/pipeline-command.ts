@@ -8,6 +8,8 @@
 import { parseArgs } from 'node:util';
 import { parseDataset } from '../api-server/api-command.ts';
 import type { Command } from '../cli/command.ts';
+import { connectionFlagOptions, connectionFlags } from '../cli/connection-flags.ts';
+import { untilStopped } from '../cli/until-stopped.ts';
 import { kafkaSettings, postgresSettings } from '../config/connection-settings.ts';
 import { summaryLine as consumerSummaryLine } from '../consumer/run-consumer.ts';
 import { summaryLine as producerSummaryLine } from '../producer/produce-command.ts';
@@ -27,45 +29,33 @@ export const pipelineCommand: Command = {
         dataset: { type: 'string' },
         topic: { type: 'string' },
         table: { type: 'string' },
-        host: { type: 'string' },
-        port: { type: 'string' },
-        user: { type: 'string' },
-        database: { type: 'string' },
-        brokers: { type: 'string' },
+        ...connectionFlagOptions,
       },
       strict: true,
     });
     if (values.data !== undefined && values['api-url'] !== undefined) {
       throw new Error(`--data="${values.data}" and --api-url="${values['api-url']}": give one source, not both`);
     }
-    const { host, port, user, database, brokers } = values;
-    const connectionFlags = { host, port, user, database, brokers };
-    const stop = new AbortController();
-    const onSignal = () => stop.abort();
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
-    try {
-      const summary = await runPipeline({
+    const flags = connectionFlags(values);
+    const summary = await untilStopped((signal) =>
+      runPipeline({
         pipeline: values.pipeline,
         dataset: parseDataset(values.dataset),
         dataFile: values.data,
         apiUrl: values['api-url'],
         topic: values.topic,
         table: values.table,
-        postgres: postgresSettings(env, connectionFlags),
-        kafka: kafkaSettings(env, connectionFlags),
-        signal: stop.signal,
-      });
-      process.stdout.write(`producer: ${producerSummaryLine(summary.producer)}\n`);
-      const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-      process.stdout.write(`consumer: ${consumerSummaryLine(summary.consumer)}\n`);
-      process.stdout.write(
-        `pipeline: ${seconds(summary.durationMs)} (producer finished after ${seconds(summary.producerMs)})\n`,
-      );
-      return 0;
-    } finally {
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
-    }
+        postgres: postgresSettings(env, flags),
+        kafka: kafkaSettings(env, flags),
+        signal,
+      }),
+    );
+    const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+    process.stdout.write(`producer: ${producerSummaryLine(summary.producer)}\n`);
+    process.stdout.write(`consumer: ${consumerSummaryLine(summary.consumer)}\n`);
+    process.stdout.write(
+      `pipeline: ${seconds(summary.durationMs)} (producer finished after ${seconds(summary.producerMs)})\n`,
+    );
+    return 0;
   },
 };

@@ -6,6 +6,8 @@
 import { parseArgs } from 'node:util';
 import { parseDataset } from '../api-server/api-command.ts';
 import type { Command } from '../cli/command.ts';
+import { connectionFlagOptions, connectionFlags } from '../cli/connection-flags.ts';
+import { untilStopped } from '../cli/until-stopped.ts';
 import { kafkaSettings, postgresSettings } from '../config/connection-settings.ts';
 import { DEFAULT_API_URL, DEFAULT_TOPIC } from '../pipeline-defaults.ts';
 import { MAX_PAGE_SIZE } from '../source/explore-limits.ts';
@@ -55,25 +57,17 @@ export const produceCommand: Command = {
         since: { type: 'string' },
         'max-records': { type: 'string' },
         'dry-run': { type: 'boolean' },
-        host: { type: 'string' },
-        port: { type: 'string' },
-        user: { type: 'string' },
-        database: { type: 'string' },
-        brokers: { type: 'string' },
+        ...connectionFlagOptions,
       },
       strict: true,
     });
     if (values.pipeline === undefined)
       throw new Error('--pipeline is required: the RecallPipeline whose checkpoint to use');
-    const { host, port, user, database, brokers } = values;
-    const connectionFlags = { host, port, user, database, brokers };
-    const stop = new AbortController();
-    const requestStop = () => stop.abort();
-    process.once('SIGTERM', requestStop);
-    process.once('SIGINT', requestStop);
-    try {
-      const summary = await runProducer({
-        pipeline: values.pipeline,
+    const pipeline = values.pipeline;
+    const flags = connectionFlags(values);
+    const summary = await untilStopped((signal) =>
+      runProducer({
+        pipeline,
         dataset: parseDataset(values.dataset),
         apiUrl: values['api-url'] ?? DEFAULT_API_URL,
         topic: values.topic ?? DEFAULT_TOPIC,
@@ -83,16 +77,13 @@ export const produceCommand: Command = {
         since: values.since,
         maxRecords: positiveInteger('--max-records', values['max-records']),
         dryRun: values['dry-run'] ?? false,
-        postgres: postgresSettings(env, connectionFlags),
+        postgres: postgresSettings(env, flags),
         // A dry run sends nothing, so it needs no broker address.
-        kafka: values['dry-run'] ? { brokers: [] } : kafkaSettings(env, connectionFlags),
-        signal: stop.signal,
-      });
-      process.stdout.write(`${summaryLine(summary)}\n`);
-      return 0;
-    } finally {
-      process.off('SIGTERM', requestStop);
-      process.off('SIGINT', requestStop);
-    }
+        kafka: values['dry-run'] ? { brokers: [] } : kafkaSettings(env, flags),
+        signal,
+      }),
+    );
+    process.stdout.write(`${summaryLine(summary)}\n`);
+    return 0;
   },
 };
