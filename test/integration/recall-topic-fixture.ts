@@ -16,6 +16,7 @@ import { deadLetterTopic } from '../../src/pipeline-defaults.ts';
 import { canonicalRecordSchema } from '../../src/records/canonical-record.ts';
 import type { RecallMessage } from '../../src/records/recall-message.ts';
 import { connectionFor } from '../infra/connection.ts';
+import { afterAll, beforeAll } from 'vitest';
 import { REAL_DATA_DIR } from '../real-data.ts';
 import { ORIGINAL_COLUMNS } from '../../src/sink/recall-row.ts';
 
@@ -128,4 +129,44 @@ export function rowsDifferingFromOriginal(rows: readonly Record<string, string |
           ?.some((candidate) => ORIGINAL_COLUMNS.every((column) => candidate[column] === row[column])),
     )
     .map((row) => row.reference_fiche ?? '(no reference)');
+}
+
+/**
+ * Kafka and PostgreSQL clients for a test file, opened before its tests and closed after them,
+ * and fresh topic-and-table pairs that are deleted at the end.
+ */
+export interface SinkTestBed {
+  readonly connections: SinkConnections;
+  readonly kafka: Kafka;
+  readonly admin: Admin;
+  readonly db: pg.Client;
+  freshPipeline(): Promise<{ topic: string; table: string }>;
+}
+
+export function useSinkTestBed(prefix: string): SinkTestBed {
+  const topics: string[] = [];
+  const tables: string[] = [];
+  const bed = {} as { -readonly [K in keyof SinkTestBed]: SinkTestBed[K] };
+  beforeAll(async () => {
+    bed.connections = await sinkConnections();
+    bed.kafka = kafkaClient(bed.connections.kafka);
+    bed.admin = bed.kafka.admin();
+    await bed.admin.connect();
+    bed.db = await connectedPostgres(bed.connections.postgres);
+  });
+  afterAll(async () => {
+    for (const topic of topics) await deleteRecallTopics(bed.admin, topic);
+    for (const table of tables) await dropRecallTable(bed.db, table);
+    await bed.admin.disconnect();
+    await bed.db.end();
+  });
+  bed.freshPipeline = async () => {
+    const topic = uniqueName(prefix, '-');
+    const table = uniqueName(prefix.replaceAll('-', '_'));
+    topics.push(topic);
+    tables.push(table);
+    await createRecallTopics(bed.admin, topic);
+    return { topic, table };
+  };
+  return bed;
 }

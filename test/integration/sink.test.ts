@@ -2,68 +2,32 @@
  * The sink against real Kafka and PostgreSQL: the 8,810 real records loaded through the consumer,
  * compared with the original pipeline's rows; replays, newer revisions, malformed messages.
  */
-import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KafkaMessage } from 'kafkajs';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEAD_LETTER_HEADERS } from '../../src/consumer/dead-letter.ts';
 import { runConsumer } from '../../src/consumer/run-consumer.ts';
 import { deadLetterTopic } from '../../src/pipeline-defaults.ts';
 import { ORIGINAL_COLUMNS } from '../../src/sink/recall-row.ts';
 import {
-  connectedPostgres,
-  createRecallTopics,
-  deleteRecallTopics,
-  dropRecallTable,
   expectedRows,
   rowsDifferingFromOriginal,
-  kafkaClient,
   kafkaMessage,
   publish,
   realRecords,
   recallMessage,
-  sinkConnections,
   uniqueName,
-  type SinkConnections,
+  useSinkTestBed,
 } from './recall-topic-fixture.ts';
 
-let connections: SinkConnections;
-let kafka: Kafka;
-let admin: Admin;
-let db: pg.Client;
-const topics: string[] = [];
-const tables: string[] = [];
-
-beforeAll(async () => {
-  connections = await sinkConnections();
-  kafka = kafkaClient(connections.kafka);
-  admin = kafka.admin();
-  await admin.connect();
-  db = await connectedPostgres(connections.postgres);
-});
-
-afterAll(async () => {
-  for (const topic of topics) await deleteRecallTopics(admin, topic);
-  for (const table of tables) await dropRecallTable(db, table);
-  await admin?.disconnect();
-  await db?.end();
-});
-
-async function freshPipeline(): Promise<{ topic: string; table: string }> {
-  const topic = uniqueName('sink-test', '-');
-  const table = uniqueName('sink_test');
-  topics.push(topic);
-  tables.push(table);
-  await createRecallTopics(admin, topic);
-  return { topic, table };
-}
+const bed = useSinkTestBed('sink-test');
 
 function consume(topic: string, table: string, pipeline = uniqueName('sink-test', '-')) {
-  return runConsumer({ pipeline, topic, table, untilCaughtUp: true, ...connections });
+  return runConsumer({ pipeline, topic, table, untilCaughtUp: true, ...bed.connections });
 }
 
 /** Every column of every row, in one digest: equal digests mean nothing changed, updated_at included. */
 async function tableDigest(table: string): Promise<string> {
-  const { rows } = await db.query<{ digest: string }>(
+  const { rows } = await bed.db.query<{ digest: string }>(
     `SELECT md5(string_agg(stored::text, '|' ORDER BY reference_fiche)) AS digest FROM ${table} stored`,
   );
   return rows[0]!.digest;
@@ -76,9 +40,9 @@ describe('a full load of the 8,810 real records', () => {
   let table: string;
 
   beforeAll(async () => {
-    ({ topic, table } = await freshPipeline());
+    ({ topic, table } = await bed.freshPipeline());
     await publish(
-      kafka,
+      bed.kafka,
       topic,
       records.map((raw) => kafkaMessage(recallMessage(raw))),
     );
@@ -88,7 +52,7 @@ describe('a full load of the 8,810 real records', () => {
     const summary = await consume(topic, table);
     expect(summary).toEqual({ consumed: 8810, inserted: 8803, updated: 0, unchanged: 7, deadLettered: 0 });
 
-    const { rows } = await db.query<Record<string, string | null>>(
+    const { rows } = await bed.db.query<Record<string, string | null>>(
       `SELECT ${ORIGINAL_COLUMNS.join(', ')} FROM ${table}`,
     );
     expect(rows).toHaveLength(8803);
@@ -135,7 +99,7 @@ describe('a full load of the 8,810 real records', () => {
     for (const [sql, rows, key] of cases) {
       const counts = new Map<string | null, number>();
       for (const row of rows) counts.set(key(row), (counts.get(key(row)) ?? 0) + 1);
-      const { rows: answer } = await db.query<{ value: string | null; count: string }>(sql);
+      const { rows: answer } = await bed.db.query<{ value: string | null; count: string }>(sql);
       expect(new Map(answer.map((row) => [row.value, Number(row.count)])), sql).toEqual(counts);
     }
   });
@@ -143,7 +107,7 @@ describe('a full load of the 8,810 real records', () => {
 
 describe('revisions of a recall', () => {
   it('replaces a row with a newer version, and ignores the older one when it comes again', async () => {
-    const { topic, table } = await freshPipeline();
+    const { topic, table } = await bed.freshPipeline();
     const pipeline = uniqueName('sink-test', '-');
     const original = realRecords().find((raw) => raw.ndeg_de_version === 1)!;
     const revised = {
@@ -152,11 +116,11 @@ describe('revisions of a recall', () => {
       motif_du_rappel: `${String(original.motif_du_rappel)} (révisé)`,
     };
 
-    await publish(kafka, topic, [kafkaMessage(recallMessage(original))]);
+    await publish(bed.kafka, topic, [kafkaMessage(recallMessage(original))]);
     expect(await consume(topic, table, pipeline)).toMatchObject({ inserted: 1, updated: 0 });
-    const first = await db.query<Record<string, unknown>>(`SELECT * FROM ${table}`);
+    const first = await bed.db.query<Record<string, unknown>>(`SELECT * FROM ${table}`);
 
-    await publish(kafka, topic, [kafkaMessage(recallMessage(revised, '2024-05-02T08:00:00.000Z'))]);
+    await publish(bed.kafka, topic, [kafkaMessage(recallMessage(revised, '2024-05-02T08:00:00.000Z'))]);
     expect(await consume(topic, table, pipeline)).toEqual({
       consumed: 1,
       inserted: 0,
@@ -164,7 +128,7 @@ describe('revisions of a recall', () => {
       unchanged: 0,
       deadLettered: 0,
     });
-    const second = await db.query<Record<string, unknown>>(`SELECT * FROM ${table}`);
+    const second = await bed.db.query<Record<string, unknown>>(`SELECT * FROM ${table}`);
     expect(second.rows).toHaveLength(1);
     expect(second.rows[0]).toMatchObject({
       reference_fiche: original.reference_fiche,
@@ -176,7 +140,7 @@ describe('revisions of a recall', () => {
     expect(second.rows[0]!.updated_at).not.toEqual(first.rows[0]!.updated_at);
 
     const digest = await tableDigest(table);
-    await publish(kafka, topic, [kafkaMessage(recallMessage(original, '2024-05-03T08:00:00.000Z'))]);
+    await publish(bed.kafka, topic, [kafkaMessage(recallMessage(original, '2024-05-03T08:00:00.000Z'))]);
     expect(await consume(topic, table, pipeline)).toEqual({
       consumed: 1,
       inserted: 0,
@@ -190,7 +154,7 @@ describe('revisions of a recall', () => {
 
 describe('malformed messages', () => {
   it('go to the dead-letter topic with the reason and the original bytes, and the rest is stored', async () => {
-    const { topic, table } = await freshPipeline();
+    const { topic, table } = await bed.freshPipeline();
     const [a, b, c] = realRecords()
       .slice(100, 103)
       .map((raw) => recallMessage(raw));
@@ -212,7 +176,7 @@ describe('malformed messages', () => {
         reason: 'NUL character',
       },
     ];
-    await publish(kafka, topic, [...malformed.map((entry) => entry.message), ...[a!, b!, c!].map(kafkaMessage)]);
+    await publish(bed.kafka, topic, [...malformed.map((entry) => entry.message), ...[a!, b!, c!].map(kafkaMessage)]);
 
     expect(await consume(topic, table)).toEqual({
       consumed: 9,
@@ -221,7 +185,7 @@ describe('malformed messages', () => {
       unchanged: 0,
       deadLettered: 6,
     });
-    expect((await db.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]).toEqual({ n: 3 });
+    expect((await bed.db.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]).toEqual({ n: 3 });
 
     const dead = await readAll(deadLetterTopic(topic), 6);
     for (const { message, reason } of malformed) {
@@ -239,7 +203,7 @@ describe('malformed messages', () => {
 });
 
 async function readAll(topic: string, count: number): Promise<KafkaMessage[]> {
-  const consumer = kafka.consumer({ groupId: uniqueName('sink-test-reader', '-') });
+  const consumer = bed.kafka.consumer({ groupId: uniqueName('sink-test-reader', '-') });
   const received: KafkaMessage[] = [];
   await consumer.connect();
   try {
