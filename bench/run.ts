@@ -8,9 +8,17 @@ import { synthSuite } from './suites/synth.ts';
 import { sourceSuite } from './suites/source.ts';
 import { sinkSuite } from './suites/sink.ts';
 import { pipelineSuite } from './suites/pipeline.ts';
+import { operatorSuite } from './suites/operator.ts';
 import type { BenchSuite } from './suite.ts';
 
-const suites: readonly BenchSuite[] = [environmentSuite, pipelineSuite, sourceSuite, sinkSuite, synthSuite];
+const suites: readonly BenchSuite[] = [
+  environmentSuite,
+  pipelineSuite,
+  sourceSuite,
+  sinkSuite,
+  synthSuite,
+  operatorSuite,
+];
 
 async function main(names: readonly string[]): Promise<void> {
   const unknown = names.filter((name) => !suites.some((suite) => suite.name === name));

@@ -1,29 +1,35 @@
 /**
- * The producer and consumer Jobs that run once when the pipeline is created (spec.jobs.runOnCreate),
- * from the same pod builder as Airflow's pod templates. Starting the consumer after the producer
- * has finished is the operator's part: the consumer stops once it has caught up.
+ * The Job of one step of one run. Runs are events, not steady state: the pipeline chart does not
+ * emit them; the operator builds a run's Jobs with `buildRunJob` (pipeline-chart.ts) when a run
+ * starts (on create, on the run-now annotation), the producer first and the consumer once the
+ * producer has completed, from the same pod builder as Airflow's pod templates.
  */
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { RUN_LABEL } from './labels.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 import { pipelinePodLabels, pipelinePodSpec } from './pipeline-pod.ts';
 
-export const RUN_ON_CREATE_STEPS = ['produce', 'consume'] as const;
+/** A run's steps, in order: the consumer stops once it has caught up with what the producer sent. */
+export const RUN_STEPS = ['produce', 'consume'] as const;
+export type RunStep = (typeof RUN_STEPS)[number];
 
-export class PipelineJobsConstruct extends Construct {
-  constructor(scope: Construct, id: string, ctx: PipelineContext) {
+/** `<pipeline>-<step>-<run>`: one name per step and run, so a retried create finds its own Job. */
+export function runJobName(ctx: PipelineContext, step: RunStep, run: number): string {
+  return ctx.objectName(`${step}-${run}`);
+}
+
+export class RunJobConstruct extends Construct {
+  constructor(scope: Construct, id: string, ctx: PipelineContext, step: RunStep, run: number) {
     super(scope, id);
-    if (!ctx.spec.jobs.runOnCreate) return;
-    for (const step of RUN_ON_CREATE_STEPS) {
-      const labels = pipelinePodLabels(ctx, step);
-      new k8s.KubeJob(this, step, {
-        metadata: { name: ctx.objectName(step), labels },
-        spec: {
-          backoffLimit: ctx.spec.jobs.backoffLimit,
-          suspend: ctx.spec.suspend,
-          template: { metadata: { labels }, spec: pipelinePodSpec(ctx, step) },
-        },
-      });
-    }
+    const labels = { ...pipelinePodLabels(ctx, step), [RUN_LABEL]: String(run) };
+    new k8s.KubeJob(this, 'job', {
+      metadata: { name: runJobName(ctx, step, run), labels },
+      spec: {
+        backoffLimit: ctx.spec.jobs.backoffLimit,
+        suspend: ctx.spec.suspend,
+        template: { metadata: { labels }, spec: pipelinePodSpec(ctx, step) },
+      },
+    });
   }
 }

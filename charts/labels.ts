@@ -7,6 +7,9 @@ export const MANAGED_BY = 'recall-pipeline-operator';
 /** The full pipeline name, in an annotation: the instance label may be shortened to fit. */
 export const PIPELINE_ANNOTATION = 'rappelconso.io/pipeline';
 
+/** The run number on a run's Jobs and pods (see jobs-construct.ts). */
+export const RUN_LABEL = 'rappelconso.io/run';
+
 export type Labels = Record<string, string>;
 
 /** What selects a pipeline's pods: NetworkPolicies admit exactly these. */

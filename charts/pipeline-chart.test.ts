@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadYaml } from '@kubernetes/client-node';
 import { DAG_FILE_NAME, PLACEHOLDER_DAG, POD_TEMPLATE_FILES } from './airflow-dag.ts';
 import { keysToGenerate } from './generated-secret.ts';
-import { buildPipelineObjects, type KubernetesObject } from './pipeline-chart.ts';
+import { buildPipelineObjects, buildRunJob, type KubernetesObject } from './pipeline-chart.ts';
 import { fullSample } from './samples/full.ts';
 import { minimalSample } from './samples/minimal.ts';
 
@@ -31,6 +31,10 @@ function find(objects: KubernetesObject[], kind: string, name: string): Kubernet
   return found as KubernetesObject & Record<string, any>;
 }
 
+function runJob(...args: Parameters<typeof buildRunJob>): KubernetesObject & Record<string, any> {
+  return buildRunJob(...args) as KubernetesObject & Record<string, any>;
+}
+
 function podSpecs(objects: KubernetesObject[]): Array<{ where: string; spec: PodSpec }> {
   return objects.flatMap((object) => {
     const template = (object as { spec?: { template?: Pod } }).spec?.template;
@@ -41,7 +45,7 @@ function podSpecs(objects: KubernetesObject[]): Array<{ where: string; spec: Pod
 describe('buildPipelineObjects, minimal sample (everything defaulted)', () => {
   const objects = buildPipelineObjects(minimalSample);
 
-  it('builds the managed Kafka, its two topics, PostgreSQL, Airflow and the two Jobs, and no tools', () => {
+  it('builds the managed Kafka, its two topics, PostgreSQL and Airflow, no run Jobs and no tools', () => {
     const kinds = objects.map((object) => `${object.kind}/${object.metadata.name}`);
     expect(kinds).toEqual(
       expect.arrayContaining([
@@ -56,10 +60,10 @@ describe('buildPipelineObjects, minimal sample (everything defaulted)', () => {
         'Deployment/rappel-conso-airflow-scheduler',
         'Deployment/rappel-conso-airflow-dag-processor',
         'Deployment/rappel-conso-airflow-api-server',
-        'Job/rappel-conso-produce',
-        'Job/rappel-conso-consume',
       ]),
     );
+    // Runs are events: the operator builds their Jobs with buildRunJob when a run starts.
+    expect(kinds.filter((kind) => kind.startsWith('Job/'))).toEqual(['Job/rappel-conso-airflow-db-migrate']);
     expect(kinds.some((kind) => kind.includes('kafka-ui') || kind.includes('pgadmin'))).toBe(false);
   });
 
@@ -137,14 +141,32 @@ describe('buildPipelineObjects, minimal sample (everything defaulted)', () => {
     expect(keysToGenerate(secret)).toEqual({ password: 'alphanumeric-32' });
   });
 
+  it('builds a run’s Jobs, named by step and run number, labelled with the run, owned like the rest', () => {
+    const job = runJob({ ...minimalSample, metadata: { ...minimalSample.metadata, uid: 'u-1' } }, 'produce', 7);
+    expect(job.kind).toBe('Job');
+    expect(job.metadata.name).toBe('rappel-conso-produce-7');
+    expect(job.metadata.namespace).toBe('recall');
+    expect(job.metadata.labels).toMatchObject({
+      'app.kubernetes.io/instance': 'rappel-conso',
+      'app.kubernetes.io/managed-by': 'recall-pipeline-operator',
+      'app.kubernetes.io/component': 'produce',
+      'rappelconso.io/run': '7',
+    });
+    expect(job.metadata.annotations?.['rappelconso.io/pipeline']).toBe('rappel-conso');
+    expect(job.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'RecallPipeline', uid: 'u-1', controller: true });
+    const spec = job.spec as { backoffLimit: number; suspend: boolean; template: { metadata: { labels: object } } };
+    expect(spec).toMatchObject({ backoffLimit: 3, suspend: false });
+    expect(spec.template.metadata.labels).toMatchObject({ 'rappelconso.io/run': '7' });
+  });
+
   it('runs producer and consumer Jobs with the recall command; the consumer migrates first', () => {
-    const produce = find(objects, 'Job', 'rappel-conso-produce').spec.template.spec as PodSpec;
+    const produce = runJob(minimalSample, 'produce', 1).spec.template.spec as PodSpec;
     expect(produce.containers[0]!.args).toEqual([
       'produce',
       ...['--pipeline', 'rappel-conso', '--dataset', 'rappelconso0', '--api-url', 'https://data.economie.gouv.fr'],
       ...['--topic', 'rappel_conso'],
     ]);
-    const consume = find(objects, 'Job', 'rappel-conso-consume').spec.template.spec as PodSpec;
+    const consume = runJob(minimalSample, 'consume', 1).spec.template.spec as PodSpec;
     expect(consume.initContainers?.map((container) => container.args)).toEqual([
       ['migrate', '--table', 'rappel_conso_table'],
     ]);
@@ -171,7 +193,7 @@ describe('buildPipelineObjects, minimal sample (everything defaulted)', () => {
     const templates = find(objects, 'ConfigMap', 'rappel-conso-airflow-pod-templates').data as Record<string, string>;
     for (const step of ['produce', 'consume'] as const) {
       const pod = loadYaml<Pod & { kind: string }>(templates[POD_TEMPLATE_FILES[step]]!);
-      const job = find(objects, 'Job', `rappel-conso-${step}`).spec.template.spec as PodSpec;
+      const job = runJob(minimalSample, step, 1).spec.template.spec as PodSpec;
       expect(pod.kind).toBe('Pod');
       expect(pod.spec.containers[0]!.name).toBe('base');
       expect({ ...pod.spec.containers[0], name: step }).toEqual(job.containers[0]);
@@ -227,7 +249,8 @@ describe('buildPipelineObjects, full sample (every field set)', () => {
   });
 
   it('passes the source settings and the custom dead-letter topic to the producer', () => {
-    const produce = find(objects, 'Job', 'rappel-conso-v2-produce').spec.template.spec as PodSpec;
+    const produceJob = runJob(fullSample, 'produce', 1);
+    const produce = produceJob.spec.template.spec as PodSpec;
     expect(produce.containers[0]!.args).toEqual(
       expect.arrayContaining([
         '--dataset',
@@ -241,7 +264,7 @@ describe('buildPipelineObjects, full sample (every field set)', () => {
     expect(produce.containers[0]!.args).toEqual(
       expect.arrayContaining(['--dead-letter-topic', 'rappel_conso_v2.rejected']),
     );
-    expect(find(objects, 'Job', 'rappel-conso-v2-produce').spec.backoffLimit).toBe(5);
+    expect(produceJob.spec.backoffLimit).toBe(5);
   });
 
   it('deploys Kafka UI and pgAdmin, pgAdmin’s password from a create-only Secret', () => {
@@ -268,16 +291,16 @@ describe('buildPipelineObjects, full sample (every field set)', () => {
 
 describe('buildPipelineObjects, other modes', () => {
   it('with external Kafka and PostgreSQL, emits no KafkaTopic, no StatefulSet, and reads credentials from the user’s Secret', () => {
-    const objects = buildPipelineObjects({
+    const external = {
       metadata: { name: 'ext', namespace: 'data' },
       spec: {
         kafka: { mode: 'external', external: { bootstrapServers: ['kafka-0.example:9092', 'kafka-1.example:9092'] } },
         postgres: { mode: 'external', external: { host: 'db.example', secretRef: { name: 'db-credentials' } } },
         airflow: { enabled: false },
       },
-    });
-    expect(objects.map((object) => object.kind).sort()).toEqual(['Job', 'Job']);
-    const consume = find(objects, 'Job', 'ext-consume').spec.template.spec as PodSpec;
+    };
+    expect(buildPipelineObjects(external)).toEqual([]);
+    const consume = runJob(external, 'consume', 1).spec.template.spec as PodSpec;
     const env = consume.containers[0]!.env!;
     expect(env).toContainEqual({ name: 'KAFKA_BROKERS', value: 'kafka-0.example:9092,kafka-1.example:9092' });
     expect(env).toContainEqual({ name: 'PGSSLMODE', value: 'require' });
@@ -297,9 +320,10 @@ describe('buildPipelineObjects, other modes', () => {
     expect(find(objects, 'KafkaTopic', 'shared-topic-main').metadata.namespace).toBe('default');
   });
 
-  it('suspended: Jobs suspended and the scheduler scaled to zero', () => {
-    const objects = buildPipelineObjects({ metadata: { name: 'paused' }, spec: { suspend: true } });
-    expect(find(objects, 'Job', 'paused-produce').spec.suspend).toBe(true);
+  it('suspended: run Jobs suspended and the scheduler scaled to zero', () => {
+    const paused = { metadata: { name: 'paused' }, spec: { suspend: true } };
+    const objects = buildPipelineObjects(paused);
+    expect(runJob(paused, 'produce', 1).spec.suspend).toBe(true);
     expect(find(objects, 'Deployment', 'paused-airflow-scheduler').spec.replicas).toBe(0);
   });
 

@@ -7,7 +7,7 @@ import type { Construct } from 'constructs';
 import { API_GROUP_VERSION, KIND } from './api/group.ts';
 import { parseRecallPipeline, type RecallPipeline } from './api/recall-pipeline.ts';
 import { AirflowConstruct } from './airflow-construct.ts';
-import { PipelineJobsConstruct } from './jobs-construct.ts';
+import { RunJobConstruct, type RunStep } from './jobs-construct.ts';
 import { KafkaConstruct } from './kafka-construct.ts';
 import { KafkaUiConstruct } from './kafka-ui-construct.ts';
 import { PIPELINE_ANNOTATION } from './labels.ts';
@@ -48,25 +48,31 @@ export class PipelineChart extends Chart {
     new PostgresConstruct(this, 'postgres', ctx);
     new NetworkPoliciesConstruct(this, 'network-policies', ctx);
     new AirflowConstruct(this, 'airflow', ctx);
-    new PipelineJobsConstruct(this, 'jobs', ctx);
     new KafkaUiConstruct(this, 'kafka-ui', ctx);
     new PgAdminConstruct(this, 'pgadmin', ctx);
 
-    // When the pipeline exists in a cluster, its objects are its dependents: deleting it deletes them.
-    const { uid } = pipeline.metadata;
-    for (const child of this.node.findAll()) {
-      if (!(child instanceof ApiObject)) continue;
-      child.metadata.addAnnotation(PIPELINE_ANNOTATION, ctx.name);
-      if (uid !== undefined) {
-        child.metadata.addOwnerReference({
-          apiVersion: API_GROUP_VERSION,
-          kind: KIND,
-          name: ctx.name,
-          uid,
-          controller: true,
-          blockOwnerDeletion: true,
-        });
-      }
+    ownByPipeline(this, ctx, pipeline);
+  }
+}
+
+/**
+ * Marks every object of `chart` as the pipeline's: the annotation with its full name and, when the
+ * pipeline exists in a cluster, a controller owner reference, so deleting it deletes them.
+ */
+function ownByPipeline(chart: Chart, ctx: PipelineContext, pipeline: RecallPipeline): void {
+  const { uid } = pipeline.metadata;
+  for (const child of chart.node.findAll()) {
+    if (!(child instanceof ApiObject)) continue;
+    child.metadata.addAnnotation(PIPELINE_ANNOTATION, ctx.name);
+    if (uid !== undefined) {
+      child.metadata.addOwnerReference({
+        apiVersion: API_GROUP_VERSION,
+        kind: KIND,
+        name: ctx.name,
+        uid,
+        controller: true,
+        blockOwnerDeletion: true,
+      });
     }
   }
 }
@@ -80,4 +86,23 @@ export function buildPipelineObjects(pipeline: unknown, options: ContextOptions 
   const app = new App();
   const chart = new PipelineChart(app, 'pipeline', parseRecallPipeline(pipeline), options);
   return chart.toJson() as KubernetesObject[];
+}
+
+/** The Job of one step of run number `run` (charts/jobs-construct.ts), owned like the other objects. */
+export function buildRunJob(
+  pipeline: unknown,
+  step: RunStep,
+  run: number,
+  options: ContextOptions = {},
+): KubernetesObject {
+  const parsed = parseRecallPipeline(pipeline);
+  const ctx = pipelineContext(parsed, options);
+  const chart = new Chart(new App(), 'run', {
+    namespace: ctx.namespace,
+    labels: ctx.labels,
+    disableResourceNameHashes: true,
+  });
+  new RunJobConstruct(chart, step, ctx, step, run);
+  ownByPipeline(chart, ctx, parsed);
+  return chart.toJson()[0] as KubernetesObject;
 }

@@ -11,6 +11,7 @@ export interface OperatorMetrics {
   readonly reconcileDuration: Histogram;
   readonly queueDepth: Gauge;
   readonly apiWrites: Counter<'verb'>;
+  readonly apiRequests: Counter<'verb'>;
   readonly leader: Gauge;
 }
 
@@ -44,6 +45,12 @@ export function createOperatorMetrics(options: { processMetrics?: boolean } = {}
     apiWrites: new Counter({
       name: 'recall_operator_api_writes_total',
       help: 'Writes the operator sent to the Kubernetes API, by verb (apply, status, delete, event)',
+      labelNames: ['verb'],
+      registers: [registry],
+    }),
+    apiRequests: new Counter({
+      name: 'recall_operator_api_requests_total',
+      help: 'Every request the operator sent to the Kubernetes API (reads and writes, watches excepted), by verb',
       labelNames: ['verb'],
       registers: [registry],
     }),

@@ -8,3 +8,6 @@ export const PLURAL = 'recallpipelines';
 export const SINGULAR = 'recallpipeline';
 export const SHORT_NAMES = ['rp'] as const;
 export const CRD_NAME = `${PLURAL}.${API_GROUP}`;
+
+/** Set it to any new value to start a run now; the operator remembers the value it answered in status.lastRun.trigger. */
+export const RUN_NOW_ANNOTATION = `${API_GROUP}/run-now`;

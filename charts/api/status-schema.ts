@@ -42,6 +42,13 @@ export type Condition = z.output<typeof conditionSchema>;
 
 export const lastRunSchema = z
   .strictObject({
+    number: z.int().min(1).meta({
+      description:
+        'The run’s sequence number; its Jobs are named <pipeline>-produce-<number> and <pipeline>-consume-<number>.',
+    }),
+    trigger: z.string().max(253).optional().meta({
+      description: 'The rappelconso.io/run-now annotation value this run answered; unset for the run on create.',
+    }),
     startTime: timestamp.meta({ description: 'When the run started.' }),
     completionTime: timestamp.optional().meta({ description: 'When it ended; unset while it runs.' }),
     succeeded: z.boolean().optional().meta({ description: 'Whether it ended well; unset while it runs.' }),

@@ -17,6 +17,7 @@ const commands: Readonly<Record<string, () => Promise<Command>>> = {
   produce: async () => (await import('../producer/produce-command.ts')).produceCommand,
   consume: async () => (await import('../consumer/consume-command.ts')).consumeCommand,
   pipeline: async () => (await import('../pipeline/pipeline-command.ts')).pipelineCommand,
+  operator: async () => (await import('../../operator/operator-command.ts')).operatorCommand,
 };
 
 async function usage(): Promise<string> {

@@ -1,0 +1,120 @@
+/**
+ * What the operator knows of the cluster: one ResilientInformer for RecallPipelines and one per
+ * owned kind, the latter label-selected on managed-by so it caches only objects of pipelines.
+ * Reconciles read from these caches, never from the API, so a steady pipeline costs no request.
+ */
+import type * as k8s from '@kubernetes/client-node';
+import { API_GROUP_VERSION, PLURAL } from '../charts/api/group.ts';
+import { MANAGED_BY } from '../charts/labels.ts';
+import { isApiError, type JsonList, type JsonObject, type KubeApi } from './kube-api.ts';
+import { collectionPath, kindKey, OWNED_KINDS, type OwnedKind } from './owned-kinds.ts';
+import { ResilientInformer } from './resilient-informer.ts';
+
+export const MANAGED_BY_SELECTOR = `app.kubernetes.io/managed-by=${MANAGED_BY}`;
+
+export const PIPELINE_KIND = { apiVersion: API_GROUP_VERSION, plural: PLURAL } as const;
+
+export interface CacheEvents {
+  onPipeline: (pipeline: JsonObject, deleted: boolean) => void;
+  onChild: (child: JsonObject, deleted: boolean) => void;
+  onError: (what: string, error: unknown, restartInMs: number) => void;
+}
+
+export interface ObjectCachesOptions {
+  /** Watch one namespace; all of them when undefined. */
+  namespace?: string;
+  relistPeriodMs?: number;
+}
+
+export class ObjectCaches {
+  readonly pipelines: ResilientInformer<k8s.KubernetesObject>;
+  readonly #children = new Map<string, ResilientInformer<k8s.KubernetesObject>>();
+  readonly #synced = new Set<string>();
+
+  constructor(config: k8s.KubeConfig, api: KubeApi, events: CacheEvents, options: ObjectCachesOptions = {}) {
+    const informer = (what: string, path: string, labelSelector: string | undefined, onEvent: CacheEvents['onChild']) =>
+      new ResilientInformer<k8s.KubernetesObject>(config, {
+        path,
+        labelSelector,
+        list: async (selector) => {
+          const list = await listOrEmpty(api, path, selector);
+          this.#synced.add(what);
+          return list as unknown as Awaited<ReturnType<k8s.ListPromise<k8s.KubernetesObject>>>;
+        },
+        onUpsert: (object) => {
+          // The cache keeps the object it hands here: managedFields are often half its size, and
+          // the operator never reads them.
+          delete object.metadata?.managedFields;
+          onEvent(object as JsonObject, false);
+        },
+        onDelete: (object) => onEvent(object as JsonObject, true),
+        onError: (error, restartInMs) => events.onError(what, error, restartInMs),
+        ...(options.relistPeriodMs === undefined ? {} : { relistPeriodMs: options.relistPeriodMs }),
+      });
+    this.pipelines = informer(
+      'RecallPipeline',
+      collectionPath(PIPELINE_KIND, options.namespace),
+      undefined,
+      events.onPipeline,
+    );
+    for (const kind of OWNED_KINDS) {
+      this.#children.set(
+        kindKey(kind),
+        informer(kind.kind, collectionPath(kind, options.namespace), MANAGED_BY_SELECTOR, events.onChild),
+      );
+    }
+  }
+
+  /** True once every informer has listed its objects at least once. */
+  get synced(): boolean {
+    return this.#synced.size === this.#children.size + 1;
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([this.pipelines, ...this.#children.values()].map((informer) => informer.start()));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.pipelines, ...this.#children.values()].map((informer) => informer.stop()));
+  }
+
+  pipeline(namespace: string, name: string): JsonObject | undefined {
+    return this.pipelines.get(name, namespace) as JsonObject | undefined;
+  }
+
+  child(kind: { apiVersion: string; kind: string }, namespace: string, name: string): JsonObject | undefined {
+    const object = this.#informer(kind).get(name, namespace) as JsonObject | undefined;
+    // List items carry no apiVersion and kind; callers compare whole objects, so restore them.
+    return object && { apiVersion: kind.apiVersion, kind: kind.kind, ...object };
+  }
+
+  /** Every cached object of `kind` in `namespace` (already restricted to managed-by). */
+  children(kind: OwnedKind, namespace: string): JsonObject[] {
+    return this.#informer(kind)
+      .list(namespace)
+      .map((object) => ({ apiVersion: kind.apiVersion, kind: kind.kind, ...(object as JsonObject) }));
+  }
+
+  #informer(kind: { apiVersion: string; kind: string }): ResilientInformer<k8s.KubernetesObject> {
+    const informer = this.#children.get(kindKey(kind));
+    if (!informer) throw new Error(`no cache for ${kindKey(kind)}: add it to operator/owned-kinds.ts`);
+    return informer;
+  }
+}
+
+/**
+ * Lists, with the selector the watch uses. A kind whose CRD is not installed (Strimzi's, in a
+ * cluster that uses only external Kafka) lists as empty rather than holding up every other cache.
+ */
+async function listOrEmpty(
+  api: KubeApi,
+  path: string,
+  labelSelector: string | undefined,
+): Promise<JsonList<JsonObject>> {
+  try {
+    return await api.list<JsonObject>(path, labelSelector);
+  } catch (error) {
+    if (isApiError(error, 404)) return { items: [], metadata: { resourceVersion: '' } };
+    throw error;
+  }
+}

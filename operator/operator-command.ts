@@ -1,0 +1,117 @@
+/**
+ * `recall operator`: runs the operator until SIGTERM or SIGINT, then stops informers, drains the
+ * queue and hands the lease back, so another replica takes over at once. In a cluster the
+ * Deployment's POD_NAME, POD_NAMESPACE and METRICS_PORT variables set its identity, lease namespace
+ * and port; locally it runs against any kubeconfig.
+ */
+import { once } from 'node:events';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { dagSource } from '../charts/manifest-files.ts';
+import type { Command } from '../src/cli/command.ts';
+import { kubernetesSettings } from '../src/config/connection-settings.ts';
+import { settingsError } from '../src/config/settings-error.ts';
+import { createLogger } from '../src/logging/logger.ts';
+import { defaultElectionTimings } from './leader-election.ts';
+import { DEFAULT_LEASE_NAME, startOperator } from './operator.ts';
+
+const USAGE = `usage: recall operator [options]
+  --kubeconfig FILE        kubeconfig to use (default: KUBECONFIG, ~/.kube/config, in-cluster)
+  --namespace NS           reconcile pipelines of one namespace (default: all namespaces)
+  --concurrency N          pipelines reconciled at once (default 4)
+  --metrics-port PORT      /healthz, /readyz and /metrics (default: METRICS_PORT or 9090; 0: any)
+  --leader-elect           take a Lease before reconciling (default); --no-leader-elect to skip
+  --lease-namespace NS     where the Lease lives (default: POD_NAMESPACE, else --namespace, else default)
+  --lease-name NAME        the Lease's name (default ${DEFAULT_LEASE_NAME})
+  --lease-duration S       seconds a lease holds without renewal (default 15)
+  --renew-deadline S       seconds a leader may fail to renew before stepping down (default 10)
+  --retry-period S         seconds between election attempts (default 2)
+  --resync-period S        seconds between reconciles of every pipeline without events (default 600)
+`;
+
+const seconds = z.coerce.number({ message: 'expected a number of seconds' }).positive('expected more than 0 seconds');
+
+const flagsSchema = z.object({
+  concurrency: z.coerce
+    .number()
+    .int('expected a whole number')
+    .min(1, 'expected at least 1')
+    .max(64, 'expected at most 64'),
+  'metrics-port': z.coerce
+    .number()
+    .int('expected a port number')
+    .min(0, 'expected 0 to 65535')
+    .max(65535, 'expected 0 to 65535'),
+  'lease-duration': seconds,
+  'renew-deadline': seconds,
+  'retry-period': seconds,
+  'resync-period': seconds,
+});
+
+export const operatorCommand: Command = {
+  name: 'operator',
+  summary: 'reconcile RecallPipelines into their Kafka topics, PostgreSQL, Airflow and Jobs (until SIGTERM)',
+
+  async run(argv, env) {
+    const { values } = parseArgs({
+      args: [...argv],
+      options: {
+        kubeconfig: { type: 'string' },
+        namespace: { type: 'string' },
+        concurrency: { type: 'string', default: '4' },
+        'metrics-port': { type: 'string', default: env.METRICS_PORT ?? '9090' },
+        'leader-elect': { type: 'boolean', default: true },
+        'lease-namespace': { type: 'string' },
+        'lease-name': { type: 'string', default: DEFAULT_LEASE_NAME },
+        'lease-duration': { type: 'string', default: String(defaultElectionTimings().leaseDurationMs / 1000) },
+        'renew-deadline': { type: 'string', default: String(defaultElectionTimings().renewDeadlineMs / 1000) },
+        'retry-period': { type: 'string', default: String(defaultElectionTimings().retryPeriodMs / 1000) },
+        'resync-period': { type: 'string', default: '600' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      allowNegative: true,
+      strict: true,
+    });
+    if (values.help) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    const parsed = flagsSchema.safeParse(values);
+    if (!parsed.success) {
+      throw settingsError(
+        parsed.error,
+        Object.fromEntries(Object.entries(values).map(([flag, value]) => [`--${flag}`, value])),
+      );
+    }
+    const flags = parsed.data;
+    if (flags['renew-deadline'] >= flags['lease-duration']) {
+      throw new Error(
+        `--renew-deadline=${flags['renew-deadline']} must be shorter than --lease-duration=${flags['lease-duration']}`,
+      );
+    }
+    const log = createLogger('operator');
+    const source = dagSource();
+    const operator = await startOperator({
+      kubeconfig: kubernetesSettings(env, { kubeconfig: values.kubeconfig }).kubeconfig,
+      ...(values.namespace === undefined ? {} : { namespace: values.namespace }),
+      concurrency: flags.concurrency,
+      metricsPort: flags['metrics-port'],
+      leaderElection: values['leader-elect'] && {
+        namespace: values['lease-namespace'] ?? env.POD_NAMESPACE ?? values.namespace ?? 'default',
+        leaseName: values['lease-name'],
+        leaseDurationMs: flags['lease-duration'] * 1000,
+        renewDeadlineMs: flags['renew-deadline'] * 1000,
+        retryPeriodMs: flags['retry-period'] * 1000,
+      },
+      resyncPeriodMs: flags['resync-period'] * 1000,
+      chartOptions: source === undefined ? {} : { dagSource: source },
+      logger: log,
+      processMetrics: true,
+    });
+    log.info({ port: operator.healthPort }, 'health and metrics server listening');
+    const signal = await Promise.race([once(process, 'SIGTERM'), once(process, 'SIGINT')]).then(() => 'signal');
+    log.info({ signal }, 'shutting down');
+    await operator.stop();
+    return 0;
+  },
+};

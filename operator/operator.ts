@@ -1,0 +1,220 @@
+/**
+ * The operator, assembled: caches (informers) feed a keyed work queue, whose worker is the
+ * reconciler; leader election decides whether this replica reconciles; an HTTP server answers
+ * probes and serves metrics. `startOperator` runs it in-process (tests, `recall operator`).
+ */
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import * as k8s from '@kubernetes/client-node';
+import type { ContextOptions } from '../charts/pipeline-context.ts';
+import { createLogger, type Logger } from '../src/logging/logger.ts';
+import { EventRecorder } from './event-recorder.ts';
+import { ExternalTopics } from './external-topics.ts';
+import { startHealthServer, type HealthServer } from './health-server.ts';
+import { KubeApi, type WriteVerb } from './kube-api.ts';
+import { defaultElectionTimings, LeaderElector, type LeaderElectionOptions } from './leader-election.ts';
+import { createOperatorMetrics, type OperatorMetrics } from './metrics.ts';
+import { ObjectCaches } from './object-caches.ts';
+import { ownerKey, pipelineKey } from './pipeline-key.ts';
+import { Reconciler } from './reconciler.ts';
+import { WorkQueue } from './work-queue.ts';
+
+export const DEFAULT_LEASE_NAME = 'recall-pipeline-operator';
+
+const WRITE_VERBS: ReadonlySet<string> = new Set<WriteVerb>(['apply', 'create', 'patch', 'delete', 'status', 'event']);
+
+export interface OperatorOptions {
+  /** A loaded KubeConfig, or a kubeconfig file; client-node's defaults (in-cluster included) when unset. */
+  kubeconfig?: k8s.KubeConfig | string;
+  /** Watch and reconcile one namespace; every namespace when unset. */
+  namespace?: string;
+  /** Pipelines reconciled at once. */
+  concurrency?: number;
+  /** Port of /healthz, /readyz and /metrics (0: any free port); no server when unset. */
+  metricsPort?: number;
+  metricsHost?: string;
+  /** Leader election on a Lease; every replica of one operator must use the same namespace and name. */
+  leaderElection?: false | (Partial<LeaderElectionOptions> & { namespace: string });
+  /** Every pipeline is reconciled at least this often, events or not. */
+  resyncPeriodMs?: number;
+  /** Informers relist this often, in case a watch went silent. */
+  relistPeriodMs?: number;
+  chartOptions?: ContextOptions;
+  logger?: Logger;
+  /** Node.js process metrics in /metrics (off in tests that run several operators in one process). */
+  processMetrics?: boolean;
+}
+
+export interface RunningOperator {
+  readonly identity: string;
+  readonly metrics: OperatorMetrics;
+  /** The port of the health and metrics server, when there is one. */
+  readonly healthPort: number | undefined;
+  isLeader(): boolean;
+  /** Every cache has listed once. */
+  isReady(): boolean;
+  /** Queues every pipeline, as the periodic resync does. */
+  resync(): void;
+  /** Resolves when no reconcile is queued or running. */
+  idle(): Promise<void>;
+  /** Stops informers, drains the queue, releases the lease, closes the server. */
+  stop(): Promise<void>;
+}
+
+function loadConfig(kubeconfig: OperatorOptions['kubeconfig']): k8s.KubeConfig {
+  if (kubeconfig instanceof k8s.KubeConfig) return kubeconfig;
+  const config = new k8s.KubeConfig();
+  if (kubeconfig) config.loadFromFile(kubeconfig);
+  else config.loadFromDefault();
+  return config;
+}
+
+export async function startOperator(options: OperatorOptions = {}): Promise<RunningOperator> {
+  const log = options.logger ?? createLogger('operator');
+  const config = loadConfig(options.kubeconfig);
+  const metrics = createOperatorMetrics({ processMetrics: options.processMetrics ?? false });
+  const identity = `${process.env.POD_NAME ?? os.hostname()}-${randomBytes(3).toString('hex')}`;
+  const api = new KubeApi(config, (verb) => {
+    metrics.apiRequests.inc({ verb });
+    if (WRITE_VERBS.has(verb)) metrics.apiWrites.inc({ verb });
+  });
+  const topics = new ExternalTopics(log);
+  const electionEnabled = options.leaderElection !== undefined && options.leaderElection !== false;
+  let leading = !electionEnabled;
+  let stopping = false;
+
+  const queue = new WorkQueue(
+    async (key) => {
+      // A replica that lost the lease stops at once: queued keys are dropped, not reconciled.
+      if (!leading || stopping) return;
+      const end = metrics.reconcileDuration.startTimer();
+      try {
+        await reconciler.reconcile(key);
+        metrics.reconciles.inc({ result: 'success' });
+      } catch (error) {
+        metrics.reconciles.inc({ result: 'error' });
+        throw error;
+      } finally {
+        end();
+      }
+    },
+    { concurrency: options.concurrency ?? 4 },
+    {
+      depth: (waiting) => metrics.queueDepth.set(waiting),
+      failed: (key, error, retryInMs) => {
+        metrics.reconcileErrors.inc();
+        log.warn({ pipeline: key, err: error, retryInMs }, 'reconcile failed; retrying');
+      },
+    },
+  );
+
+  const enqueue = (key: string | undefined) => {
+    if (key !== undefined && leading && caches.synced) queue.add(key);
+  };
+  const enqueueAll = () => {
+    if (!leading || !caches.synced) return;
+    for (const pipeline of caches.pipelines.list(options.namespace)) {
+      queue.add(pipelineKey(pipeline.metadata!.namespace!, pipeline.metadata!.name!));
+    }
+  };
+  const caches: ObjectCaches = new ObjectCaches(
+    config,
+    api,
+    {
+      onPipeline: (pipeline, deleted) => {
+        const key = pipelineKey(pipeline.metadata!.namespace!, pipeline.metadata!.name!);
+        if (deleted) {
+          queue.forget(key);
+          reconciler.forget(key);
+        }
+        enqueue(key);
+      },
+      onChild: (child) => enqueue(ownerKey(child)),
+      onError: (what, error, restartInMs) =>
+        log.warn({ err: error, informer: what, restartInMs }, 'informer restarting'),
+    },
+    {
+      namespace: options.namespace,
+      ...(options.relistPeriodMs === undefined ? {} : { relistPeriodMs: options.relistPeriodMs }),
+    },
+  );
+  const reconciler = new Reconciler({
+    api,
+    caches,
+    events: new EventRecorder(api, identity, log),
+    topics,
+    log,
+    chartOptions: options.chartOptions ?? {},
+    requeueAfter: (key, delayMs) => queue.addAfter(key, delayMs),
+  });
+
+  let health: HealthServer | undefined;
+  if (options.metricsPort !== undefined) {
+    health = await startHealthServer(
+      options.metricsPort,
+      { live: () => !stopping, ready: () => caches.synced },
+      metrics.registry,
+      options.metricsHost,
+    );
+  }
+
+  let elector: LeaderElector | undefined;
+  if (electionEnabled && options.leaderElection) {
+    elector = new LeaderElector(
+      config,
+      { leaseName: DEFAULT_LEASE_NAME, identity, ...defaultElectionTimings(), ...options.leaderElection },
+      {
+        onStartedLeading: () => {
+          leading = true;
+          metrics.leader.set(1);
+          log.info({ identity }, 'leading: reconciling');
+          enqueueAll();
+        },
+        onStoppedLeading: () => {
+          leading = false;
+          metrics.leader.set(0);
+          log.warn({ identity }, 'no longer leading: reconciling stopped');
+        },
+        onError: (error) => log.warn({ err: error }, 'leader election'),
+      },
+    );
+  } else {
+    metrics.leader.set(1);
+  }
+
+  await caches.start();
+  const syncWait = setInterval(() => {
+    if (!caches.synced) return;
+    clearInterval(syncWait);
+    log.info({ namespace: options.namespace ?? '(all)' }, 'caches synced');
+    enqueueAll();
+  }, 100);
+  const resync = setInterval(enqueueAll, options.resyncPeriodMs ?? 10 * 60_000);
+  resync.unref();
+  elector?.start();
+  log.info({ identity, namespace: options.namespace ?? '(all)', leaderElection: electionEnabled }, 'operator started');
+
+  return {
+    identity,
+    metrics,
+    healthPort: health?.port,
+    isLeader: () => leading,
+    isReady: () => caches.synced,
+    resync: enqueueAll,
+    idle: () => queue.idle(),
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      clearInterval(syncWait);
+      clearInterval(resync);
+      await caches.stop();
+      await queue.shutdown();
+      await elector?.release();
+      leading = false;
+      metrics.leader.set(0);
+      await topics.close();
+      await health?.close();
+      log.info({ identity }, 'operator stopped');
+    },
+  };
+}

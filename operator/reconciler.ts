@@ -1,0 +1,348 @@
+/**
+ * One reconcile of one RecallPipeline, from the caches:
+ *
+ * 1. read the pipeline; validate it (an invalid spec gets Ready=False/InvalidSpec and an Event,
+ *    and no retry: only a new spec can fix it);
+ * 2. synthesize its objects with the charts; apply each one whose live copy differs (server-side
+ *    apply, forced, one field manager); create-only Secrets are created once with fresh values;
+ * 3. observe the children and advance the run (producer Job, then consumer Job);
+ * 4. prune the objects this pipeline owned that are no longer desired, found by the operator's own
+ *    labels and the pipeline's controller reference, never anything else;
+ * 5. write the status, only when it changed.
+ *
+ * Every namespaced child has a controller owner reference to the pipeline, so deleting the
+ * pipeline deletes them through Kubernetes' garbage collector: no finalizer (see
+ * docs/decisions/0002-operator-design.md).
+ */
+import { API_GROUP_VERSION, KIND } from '../charts/api/group.ts';
+import { InvalidRecallPipelineError, parseRecallPipeline } from '../charts/api/recall-pipeline.ts';
+import type { Phase, RecallPipelineStatus } from '../charts/api/status-schema.ts';
+import { keysToGenerate } from '../charts/generated-secret.ts';
+import { runJobName, type RunStep } from '../charts/jobs-construct.ts';
+import { RUN_LABEL } from '../charts/labels.ts';
+import { buildPipelineObjects, buildRunJob, type KubernetesObject } from '../charts/pipeline-chart.ts';
+import { pipelineContext, type ContextOptions, type PipelineContext } from '../charts/pipeline-context.ts';
+import { pipelineTopics } from '../charts/topics.ts';
+import type { Logger } from '../src/logging/logger.ts';
+import type { ObservedCondition } from './conditions.ts';
+import { desiredMatchesLive } from './desired-matches-live.ts';
+import type { EventRecorder } from './event-recorder.ts';
+import type { ExternalTopics } from './external-topics.ts';
+import { isApiError, type JsonObject, type KubeApi } from './kube-api.ts';
+import { PIPELINE_KIND, type ObjectCaches } from './object-caches.ts';
+import {
+  airflowCondition,
+  databaseCondition,
+  kafkaCondition,
+  readyCondition,
+  type ExternalTopicsState,
+} from './observe-children.ts';
+import { kindKey, objectPath, OWNED_KINDS } from './owned-kinds.ts';
+import { nextStatus, normalized, sameStatus, type Observation } from './pipeline-status.ts';
+import { ownerKey, pipelineKey, splitKey } from './pipeline-key.ts';
+import { jobOutcome, planRun, requestedRun, type LastRun } from './runs.ts';
+import { generateSecretData } from './secret-values.ts';
+
+/** How soon to look again at what only polling reveals (an external Kafka's topics). */
+const EXTERNAL_RECHECK_MS = 30_000;
+/** How soon to recreate a Job deleted because its immutable template changed. */
+const REPLACED_JOB_RECHECK_MS = 1_000;
+
+export interface ReconcilerDeps {
+  api: KubeApi;
+  caches: ObjectCaches;
+  events: EventRecorder;
+  topics: ExternalTopics;
+  log: Logger;
+  chartOptions: ContextOptions;
+  requeueAfter: (key: string, delayMs: number) => void;
+}
+
+/** The last status this replica wrote, and the resourceVersion it was based on. */
+interface WrittenStatus {
+  basedOn: string | undefined;
+  status: RecallPipelineStatus;
+}
+
+function describe(object: { kind?: string; metadata?: { name?: string } }): string {
+  return `${object.kind}/${object.metadata?.name}`;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class Reconciler {
+  readonly #deps: ReconcilerDeps;
+  readonly #written = new Map<string, WrittenStatus>();
+
+  constructor(deps: ReconcilerDeps) {
+    this.#deps = deps;
+  }
+
+  /** Drops what is remembered about a pipeline that is gone. */
+  forget(key: string): void {
+    this.#written.delete(key);
+  }
+
+  async reconcile(key: string): Promise<void> {
+    const { caches } = this.#deps;
+    const { namespace, name } = splitKey(key);
+    const cached = caches.pipeline(namespace, name);
+    if (!cached || cached.metadata?.deletionTimestamp) {
+      // The garbage collector deletes the children through their owner references.
+      this.forget(key);
+      return;
+    }
+    // List items come without apiVersion and kind; Events and owner references need them.
+    const pipeline: JsonObject = { ...cached, apiVersion: API_GROUP_VERSION, kind: KIND };
+    let ctx: PipelineContext;
+    let desired: KubernetesObject[];
+    try {
+      const parsed = parseRecallPipeline(pipeline);
+      ctx = pipelineContext(parsed, this.#deps.chartOptions);
+      desired = buildPipelineObjects(parsed, this.#deps.chartOptions);
+    } catch (error) {
+      if (error instanceof InvalidRecallPipelineError) return this.#invalidSpec(key, pipeline, error);
+      throw error;
+    }
+
+    const failures = await this.#applyAll(pipeline, desired);
+    const external = await this.#externalTopics(key, ctx);
+    const live = (object: KubernetesObject) =>
+      caches.child(object, object.metadata.namespace ?? namespace, object.metadata.name);
+    const infrastructure = [
+      kafkaCondition(ctx, desired, live, external),
+      databaseCondition(ctx, desired, live),
+      airflowCondition(ctx, desired, live),
+    ];
+    const ready: ObservedCondition =
+      failures.length > 0
+        ? { type: 'Ready', status: 'False', reason: 'ApplyFailed', message: failures.join('; ') }
+        : readyCondition(infrastructure);
+
+    const previous = this.#previousStatus(key, pipeline);
+    const lastRun = await this.#advanceRun(pipeline, ctx, previous?.lastRun, ready.status === 'True');
+    await this.#prune(pipeline, desired, lastRun.lastRun?.number);
+
+    const phase = phaseOf(ctx.spec.suspend, ready, lastRun.lastRun);
+    await this.#writeStatus(key, pipeline, previous, {
+      generation: pipeline.metadata?.generation,
+      phase,
+      conditions: [ready, ...infrastructure, lastRun.condition],
+      lastRun: lastRun.lastRun,
+    });
+    if (failures.length > 0) {
+      await this.#deps.events.record(pipeline, 'Warning', 'ApplyFailed', failures.join('; '));
+      throw new Error(`${key}: ${failures.length} object(s) could not be applied: ${failures.join('; ')}`);
+    }
+  }
+
+  /** Applies what differs from the cache; returns the failures, one line each. */
+  async #applyAll(pipeline: JsonObject, desired: readonly KubernetesObject[]): Promise<string[]> {
+    const { api, caches, events } = this.#deps;
+    const applied: string[] = [];
+    const failures: string[] = [];
+    for (const object of desired) {
+      const namespace = object.metadata.namespace!;
+      const live = caches.child(object, namespace, object.metadata.name);
+      try {
+        const generate = keysToGenerate(object);
+        if (generate) {
+          // Create-only: generated once, never re-applied, so a password is never replaced.
+          if (!live && (await this.#createIfAbsent({ ...object, stringData: generateSecretData(generate) }))) {
+            applied.push(describe(object));
+          }
+          continue;
+        }
+        if (live && desiredMatchesLive(object, live)) continue;
+        await api.apply(object);
+        applied.push(describe(object));
+      } catch (error) {
+        if (object.kind === 'Job' && live && isApiError(error, 422)) {
+          // A Job's pod template is immutable: replace the Job; the next reconcile creates it anew.
+          await api.delete(live);
+          this.#deps.requeueAfter(pipelineKey(namespace, pipeline.metadata!.name!), REPLACED_JOB_RECHECK_MS);
+          applied.push(`${describe(object)} (replaced)`);
+          continue;
+        }
+        failures.push(`${describe(object)}: ${errorText(error)}`);
+      }
+    }
+    if (applied.length > 0) {
+      await events.record(pipeline, 'Normal', 'Applied', `applied ${applied.length} object(s): ${applied.join(', ')}`);
+    }
+    return failures;
+  }
+
+  /** Creates `object`; false when it already exists (a cache that has not seen it yet). */
+  async #createIfAbsent(object: JsonObject): Promise<boolean> {
+    try {
+      await this.#deps.api.create(object);
+      return true;
+    } catch (error) {
+      if (isApiError(error, 409)) return false;
+      throw error;
+    }
+  }
+
+  async #externalTopics(key: string, ctx: PipelineContext): Promise<ExternalTopicsState | undefined> {
+    if (ctx.kafka.mode !== 'external') return undefined;
+    const state = await this.#deps.topics.ensure(ctx.bootstrapServers, pipelineTopics(ctx));
+    if (!state.ready) this.#deps.requeueAfter(key, EXTERNAL_RECHECK_MS);
+    return state;
+  }
+
+  /**
+   * Starts, follows and finishes runs (runs.ts decides). The run's Jobs are created here, the
+   * producer's first; a running Job follows spec.suspend.
+   */
+  async #advanceRun(
+    pipeline: JsonObject,
+    ctx: PipelineContext,
+    lastRun: LastRun | undefined,
+    ready: boolean,
+  ): Promise<ReturnType<typeof planRun>> {
+    const now = new Date();
+    const uid = pipeline.metadata?.uid;
+    const jobOf = (step: RunStep, run: number): JsonObject | undefined => {
+      const job = this.#deps.caches.child(
+        { apiVersion: 'batch/v1', kind: 'Job' },
+        ctx.namespace,
+        runJobName(ctx, step, run),
+      );
+      return job && controlledBy(job, uid) ? job : undefined;
+    };
+    const plan = planRun({
+      lastRun,
+      requested: requestedRun(pipeline, lastRun, ctx.spec.jobs.runOnCreate),
+      suspended: ctx.spec.suspend,
+      ready,
+      outcome: (step) => (lastRun ? jobOutcome(jobOf(step, lastRun.number), now) : { state: 'absent' }),
+      now,
+    });
+    const current = plan.lastRun;
+    if (current && plan.ensure) {
+      const job = buildRunJob(pipeline, plan.ensure, current.number, this.#deps.chartOptions);
+      if (!(await this.#createIfAbsent(job))) {
+        const existing = await this.#deps.api.get<JsonObject>(
+          objectPath({ apiVersion: 'batch/v1', plural: 'jobs' }, ctx.namespace, job.metadata.name),
+        );
+        if (!controlledBy(existing, uid)) {
+          throw new Error(
+            `Job ${job.metadata.name} exists and is not this pipeline's (an earlier pipeline of the same name?); waiting for it to go`,
+          );
+        }
+      }
+    }
+    if (current && current.completionTime === undefined) {
+      for (const step of ['produce', 'consume'] as const) {
+        const job = jobOf(step, current.number);
+        const suspended = (job?.spec as { suspend?: boolean } | undefined)?.suspend ?? false;
+        if (job && jobOutcome(job, now).state === 'running' && suspended !== ctx.spec.suspend) {
+          await this.#deps.api.mergePatch(job, { spec: { suspend: ctx.spec.suspend } });
+        }
+      }
+    }
+    if (plan.event) await this.#deps.events.record(pipeline, plan.event.type, plan.event.reason, plan.event.message);
+    return plan;
+  }
+
+  /** Deletes this pipeline's objects that are no longer desired, and the Jobs of earlier runs. */
+  async #prune(
+    pipeline: JsonObject,
+    desired: readonly KubernetesObject[],
+    currentRun: number | undefined,
+  ): Promise<void> {
+    const namespace = pipeline.metadata!.namespace!;
+    const key = pipelineKey(namespace, pipeline.metadata!.name!);
+    const wanted = new Set(desired.map((object) => `${kindKey(object)}/${object.metadata.name}`));
+    const pruned: string[] = [];
+    for (const kind of OWNED_KINDS) {
+      for (const live of this.#deps.caches.children(kind, namespace)) {
+        if (ownerKey(live) !== key || !controlledBy(live, pipeline.metadata?.uid)) continue;
+        if (wanted.has(`${kindKey(kind)}/${live.metadata?.name}`)) continue;
+        const run = live.metadata?.labels?.[RUN_LABEL];
+        if (run !== undefined && run === String(currentRun)) continue;
+        try {
+          await this.#deps.api.delete(live);
+          pruned.push(describe(live));
+        } catch (error) {
+          if (!isApiError(error, 404) && !isApiError(error, 409)) throw error;
+        }
+      }
+    }
+    if (pruned.length > 0) {
+      await this.#deps.events.record(
+        pipeline,
+        'Normal',
+        'Pruned',
+        `deleted ${pruned.length} object(s) no longer desired: ${pruned.join(', ')}`,
+      );
+    }
+  }
+
+  async #invalidSpec(key: string, pipeline: JsonObject, error: InvalidRecallPipelineError): Promise<void> {
+    const previous = this.#previousStatus(key, pipeline);
+    const others = (previous?.conditions ?? [])
+      .filter((condition) => condition.type !== 'Ready')
+      .map(({ type, status, reason, message }) => ({ type, status, reason, message }));
+    const wrote = await this.#writeStatus(key, pipeline, previous, {
+      generation: pipeline.metadata?.generation,
+      phase: 'Failed',
+      conditions: [{ type: 'Ready', status: 'False', reason: 'InvalidSpec', message: error.message }, ...others],
+      lastRun: previous?.lastRun,
+    });
+    // Only a new spec can fix it, and a new spec triggers a reconcile: no retry, no Event storm.
+    if (wrote) await this.#deps.events.record(pipeline, 'Warning', 'InvalidSpec', error.message);
+  }
+
+  /** The pipeline's status, or what this replica wrote if the cache has not caught up with it yet. */
+  #previousStatus(key: string, pipeline: JsonObject): RecallPipelineStatus | undefined {
+    const written = this.#written.get(key);
+    if (written && written.basedOn === pipeline.metadata?.resourceVersion) return written.status;
+    return normalized(pipeline.status);
+  }
+
+  /** Writes the status when it changed; true when it wrote. Emits an Event when Ready flips. */
+  async #writeStatus(
+    key: string,
+    pipeline: JsonObject,
+    previous: RecallPipelineStatus | undefined,
+    observation: Observation,
+  ): Promise<boolean> {
+    const status = nextStatus(previous, observation, new Date());
+    if (previous && sameStatus(previous, status)) return false;
+    const { name, namespace } = pipeline.metadata as { name: string; namespace: string };
+    await this.#deps.api.applyStatus(objectPath(PIPELINE_KIND, namespace, name), {
+      apiVersion: API_GROUP_VERSION,
+      kind: KIND,
+      metadata: { name, namespace },
+      status,
+    });
+    this.#written.set(key, { basedOn: pipeline.metadata?.resourceVersion, status });
+    const readyBefore = previous?.conditions?.find((condition) => condition.type === 'Ready');
+    const readyNow = status.conditions?.find((condition) => condition.type === 'Ready');
+    // Becoming ready, and ceasing to be, are news; not being ready yet while provisioning is not.
+    if (readyNow?.status === 'True' && readyBefore?.status !== 'True') {
+      await this.#deps.events.record(pipeline, 'Normal', 'Ready', readyNow.message);
+    } else if (readyBefore?.status === 'True' && readyNow?.status === 'False' && readyNow.reason !== 'InvalidSpec') {
+      await this.#deps.events.record(pipeline, 'Warning', readyNow.reason, readyNow.message);
+    }
+    return true;
+  }
+}
+
+function controlledBy(object: JsonObject, uid: string | undefined): boolean {
+  return (
+    uid !== undefined && (object.metadata?.ownerReferences ?? []).some((owner) => owner.controller && owner.uid === uid)
+  );
+}
+
+function phaseOf(suspended: boolean, ready: ObservedCondition, lastRun: LastRun | undefined): Phase {
+  if (suspended) return 'Suspended';
+  if (ready.status !== 'True') return 'Provisioning';
+  if (lastRun && lastRun.completionTime === undefined) return 'Running';
+  if (lastRun?.succeeded === false) return 'Failed';
+  return 'Ready';
+}

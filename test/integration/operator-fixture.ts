@@ -1,0 +1,346 @@
+/**
+ * What the operator tests share. The local control plane has no kubelet and no Strimzi operator,
+ * so nothing becomes ready by itself; the tests play those parts through the status subresources:
+ *
+ * - pods of the StatefulSet and Deployments are marked Running and Ready: the real StatefulSet,
+ *   ReplicaSet and Deployment controllers then compute readyReplicas and availableReplicas (writing
+ *   those counts on the StatefulSet or Deployment directly would be overwritten by the same
+ *   controllers at their next sync, since they recount from pods);
+ * - a run Job's pod is marked Succeeded or Failed: the real Job controller then sets the Job's
+ *   Complete or Failed condition itself (a hand-written Job status would fight it, and the Job
+ *   status validation of Kubernetes 1.34 refuses a Complete condition the pods do not back);
+ * - KafkaTopics get a Ready condition, as Strimzi's Topic Operator would write.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as k8s from '@kubernetes/client-node';
+import { recallPipelineCrd } from '../../charts/api/crd.ts';
+import { API_GROUP, API_VERSION, CRD_NAME, KIND, PLURAL } from '../../charts/api/group.ts';
+import type { RecallPipelineInput } from '../../charts/api/recall-pipeline.ts';
+import { rawApplier } from './raw-apply.ts';
+
+export const MANAGED_BY_SELECTOR = 'app.kubernetes.io/managed-by=recall-pipeline-operator';
+
+const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+
+export async function until<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`,
+      );
+    }
+    await sleep(200);
+  }
+}
+
+export function loadConfig(kubeconfig: string): k8s.KubeConfig {
+  const config = new k8s.KubeConfig();
+  config.loadFromFile(kubeconfig);
+  return config;
+}
+
+/** Installs (or takes over, forced) the RecallPipeline CRD and waits until it serves. */
+export async function installCrd(config: k8s.KubeConfig, crd = recallPipelineCrd()): Promise<void> {
+  await rawApplier(config, 'recall-operator-test')(crd);
+  const api = config.makeApiClient(k8s.ApiextensionsV1Api);
+  await until(async () => {
+    const live = await api.readCustomResourceDefinition({ name: CRD_NAME });
+    return live.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
+  }, 'the RecallPipeline CRD to be Established');
+}
+
+export class PipelineClient {
+  readonly custom: k8s.CustomObjectsApi;
+  readonly core: k8s.CoreV1Api;
+  readonly apps: k8s.AppsV1Api;
+  readonly batch: k8s.BatchV1Api;
+  readonly namespace: string;
+
+  constructor(config: k8s.KubeConfig, namespace: string) {
+    this.custom = config.makeApiClient(k8s.CustomObjectsApi);
+    this.core = config.makeApiClient(k8s.CoreV1Api);
+    this.apps = config.makeApiClient(k8s.AppsV1Api);
+    this.batch = config.makeApiClient(k8s.BatchV1Api);
+    this.namespace = namespace;
+  }
+
+  async createNamespace(): Promise<void> {
+    await this.core.createNamespace({ body: { metadata: { name: this.namespace } } });
+  }
+
+  async deleteNamespace(): Promise<void> {
+    await this.core.deleteNamespace({ name: this.namespace }).catch(() => undefined);
+  }
+
+  async create(
+    name: string,
+    spec: RecallPipelineInput['spec'] = {},
+    annotations?: Record<string, string>,
+  ): Promise<Pipeline> {
+    return (await this.custom.createNamespacedCustomObject({
+      group: API_GROUP,
+      version: API_VERSION,
+      namespace: this.namespace,
+      plural: PLURAL,
+      body: {
+        apiVersion: `${API_GROUP}/${API_VERSION}`,
+        kind: KIND,
+        metadata: { name, namespace: this.namespace, ...(annotations ? { annotations } : {}) },
+        spec,
+      },
+    })) as Pipeline;
+  }
+
+  async get(name: string): Promise<Pipeline> {
+    return (await this.custom.getNamespacedCustomObject({
+      group: API_GROUP,
+      version: API_VERSION,
+      namespace: this.namespace,
+      plural: PLURAL,
+      name,
+    })) as Pipeline;
+  }
+
+  async patch(name: string, patch: object): Promise<Pipeline> {
+    return (await this.custom.patchNamespacedCustomObject(
+      { group: API_GROUP, version: API_VERSION, namespace: this.namespace, plural: PLURAL, name, body: patch },
+      mergePatch,
+    )) as Pipeline;
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.custom.deleteNamespacedCustomObject({
+      group: API_GROUP,
+      version: API_VERSION,
+      namespace: this.namespace,
+      plural: PLURAL,
+      name,
+      propagationPolicy: 'Background',
+    });
+  }
+
+  /** The status condition `type` of a pipeline, once it has one. */
+  async condition(name: string, type: string): Promise<StatusCondition | undefined> {
+    return (await this.get(name)).status?.conditions?.find((condition) => condition.type === type);
+  }
+
+  /** Waits until the pipeline's condition `type` has `status` (and `reason`, when given). */
+  async waitForCondition(
+    name: string,
+    type: string,
+    status: string,
+    reason?: string,
+    timeoutMs?: number,
+  ): Promise<Pipeline> {
+    return until(
+      async () => {
+        const pipeline = await this.get(name);
+        const found = pipeline.status?.conditions?.find((condition) => condition.type === type);
+        return found?.status === status && (reason === undefined || found.reason === reason) ? pipeline : undefined;
+      },
+      `${name}: ${type}=${status}${reason ? ` (${reason})` : ''}`,
+      timeoutMs,
+    );
+  }
+
+  /** Plays the kubelet: every pod not of a Job runs and is ready. */
+  async markPodsReady(): Promise<number> {
+    const pods = await this.core.listNamespacedPod({ namespace: this.namespace, labelSelector: MANAGED_BY_SELECTOR });
+    let marked = 0;
+    for (const pod of pods.items) {
+      if (pod.metadata?.labels?.['job-name'] !== undefined || pod.status?.phase === 'Running') continue;
+      const now = new Date().toISOString();
+      const condition = (type: string) => ({ type, status: 'True', lastTransitionTime: now });
+      await this.core.patchNamespacedPodStatus(
+        {
+          name: pod.metadata!.name!,
+          namespace: this.namespace,
+          body: {
+            status: {
+              phase: 'Running',
+              startTime: now,
+              conditions: [
+                condition('PodScheduled'),
+                condition('Initialized'),
+                condition('ContainersReady'),
+                condition('Ready'),
+              ],
+            },
+          },
+        },
+        mergePatch,
+      );
+      marked += 1;
+    }
+    return marked;
+  }
+
+  /** Plays the kubelet for a Job: its pods end with `phase`. Returns how many pods it ended. */
+  async finishJobPods(jobName: string, phase: 'Succeeded' | 'Failed'): Promise<number> {
+    const pods = await this.core.listNamespacedPod({ namespace: this.namespace, labelSelector: `job-name=${jobName}` });
+    let ended = 0;
+    for (const pod of pods.items) {
+      if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
+      const now = new Date().toISOString();
+      await this.core.patchNamespacedPodStatus(
+        {
+          name: pod.metadata!.name!,
+          namespace: this.namespace,
+          body: {
+            status: {
+              phase,
+              startTime: now,
+              conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: now, reason: 'PodCompleted' }],
+              containerStatuses: [
+                {
+                  name: pod.spec!.containers[0]!.name,
+                  image: pod.spec!.containers[0]!.image!,
+                  imageID: '',
+                  ready: false,
+                  restartCount: 0,
+                  state: {
+                    terminated: {
+                      exitCode: phase === 'Succeeded' ? 0 : 1,
+                      startedAt: now,
+                      finishedAt: now,
+                      reason: phase === 'Succeeded' ? 'Completed' : 'Error',
+                    },
+                  },
+                },
+              ],
+            },
+          },
+        },
+        mergePatch,
+      );
+      ended += 1;
+    }
+    return ended;
+  }
+
+  /** Plays Strimzi's Topic Operator: every KafkaTopic of the namespace is Ready. */
+  async markTopicsReady(): Promise<void> {
+    const topics = (await this.custom.listNamespacedCustomObject({
+      group: 'kafka.strimzi.io',
+      version: 'v1',
+      namespace: this.namespace,
+      plural: 'kafkatopics',
+    })) as { items: Array<{ metadata: { name: string; generation: number } }> };
+    for (const topic of topics.items) {
+      await this.custom.patchNamespacedCustomObjectStatus(
+        {
+          group: 'kafka.strimzi.io',
+          version: 'v1',
+          namespace: this.namespace,
+          plural: 'kafkatopics',
+          name: topic.metadata.name,
+          body: {
+            status: {
+              observedGeneration: topic.metadata.generation,
+              conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date().toISOString() }],
+            },
+          },
+        },
+        mergePatch,
+      );
+    }
+  }
+
+  /** Plays kubelet and Strimzi until the pipeline is Ready. */
+  async makeReady(name: string, timeoutMs = 90_000): Promise<Pipeline> {
+    return until(
+      async () => {
+        await this.markTopicsReady();
+        await this.markPodsReady();
+        const ready = await this.condition(name, 'Ready');
+        return ready?.status === 'True' ? this.get(name) : undefined;
+      },
+      `${name} to become Ready`,
+      timeoutMs,
+    );
+  }
+
+  async jobNames(): Promise<string[]> {
+    const jobs = await this.batch.listNamespacedJob({ namespace: this.namespace, labelSelector: MANAGED_BY_SELECTOR });
+    return jobs.items.map((job) => job.metadata!.name!).sort();
+  }
+
+  /** Every managed object of the namespace, as `Kind/name`. */
+  async children(): Promise<string[]> {
+    const ns = this.namespace;
+    const labelSelector = MANAGED_BY_SELECTOR;
+    const named = (kind: string, list: { items: Array<{ metadata?: { name?: string } }> }) =>
+      list.items.map((item) => `${kind}/${item.metadata?.name}`);
+    const strimzi = async (plural: string, kind: string) =>
+      named(
+        kind,
+        (await this.custom.listNamespacedCustomObject({
+          group: 'kafka.strimzi.io',
+          version: 'v1',
+          namespace: ns,
+          plural,
+          labelSelector,
+        })) as {
+          items: Array<{ metadata?: { name?: string } }>;
+        },
+      );
+    return [
+      ...named('ConfigMap', await this.core.listNamespacedConfigMap({ namespace: ns, labelSelector })),
+      ...named('Secret', await this.core.listNamespacedSecret({ namespace: ns, labelSelector })),
+      ...named('Service', await this.core.listNamespacedService({ namespace: ns, labelSelector })),
+      ...named('ServiceAccount', await this.core.listNamespacedServiceAccount({ namespace: ns, labelSelector })),
+      ...named('StatefulSet', await this.apps.listNamespacedStatefulSet({ namespace: ns, labelSelector })),
+      ...named('Deployment', await this.apps.listNamespacedDeployment({ namespace: ns, labelSelector })),
+      ...named('Job', await this.batch.listNamespacedJob({ namespace: ns, labelSelector })),
+      ...(await strimzi('kafkatopics', 'KafkaTopic')),
+      ...(await strimzi('kafkas', 'Kafka')),
+      ...(await strimzi('kafkanodepools', 'KafkaNodePool')),
+    ].sort();
+  }
+}
+
+export interface StatusCondition {
+  type: string;
+  status: string;
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+}
+
+export interface Pipeline {
+  metadata: {
+    name: string;
+    uid: string;
+    generation: number;
+    resourceVersion: string;
+    annotations?: Record<string, string>;
+  };
+  spec: Record<string, unknown>;
+  status?: {
+    phase?: string;
+    observedGeneration?: number;
+    conditions?: StatusCondition[];
+    lastRun?: { number: number; trigger?: string; startTime: string; completionTime?: string; succeeded?: boolean };
+  };
+}
+
+/** A counter's total over all its labels, from a prom-client registry's JSON. */
+export async function counterTotal(
+  registry: { getMetricsAsJSON(): Promise<Array<{ name: string; values: Array<{ value: number }> }>> },
+  name: string,
+): Promise<number> {
+  const metric = (await registry.getMetricsAsJSON()).find((entry) => entry.name === name);
+  return (metric?.values ?? []).reduce((sum, entry) => sum + entry.value, 0);
+}

@@ -1,0 +1,294 @@
+/**
+ * The operator against the real control plane (kube-apiserver, kube-controller-manager, etcd; no
+ * kubelet, no Strimzi operator): one in-process operator, scoped to this test's namespace so it
+ * never touches what others run, takes one pipeline through its life. Readiness is played through
+ * status subresources as operator-fixture.ts explains; the garbage collector is the real one.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOperator, type RunningOperator } from '../../operator/operator.ts';
+import { createLogger } from '../../src/logging/logger.ts';
+import { connectionFor } from '../infra/connection.ts';
+import { counterTotal, installCrd, loadConfig, PipelineClient, until } from './operator-fixture.ts';
+
+const WRITES = 'recall_operator_api_writes_total';
+const RECONCILES = 'recall_operator_reconciles_total';
+
+describe('operator: a pipeline from create to delete', () => {
+  const namespace = `op-life-${randomUUID().slice(0, 8)}`;
+  let client: PipelineClient;
+  let operator: RunningOperator;
+  let kafkaBrokers: string;
+  const name = 'rp';
+  let uid: string;
+
+  beforeAll(async () => {
+    const { KUBECONFIG } = await connectionFor('kubernetes');
+    await connectionFor('strimzi');
+    kafkaBrokers = (await connectionFor('kafka')).KAFKA_BROKERS!;
+    const config = loadConfig(KUBECONFIG!);
+    await installCrd(config);
+    client = new PipelineClient(config, namespace);
+    await client.createNamespace();
+    operator = await startOperator({
+      kubeconfig: config,
+      namespace,
+      logger: createLogger('operator', 'warn'),
+      resyncPeriodMs: 60 * 60_000,
+    });
+    await until(() => operator.isReady(), 'the operator caches to sync');
+  });
+
+  afterAll(async () => {
+    await operator?.stop();
+    await client?.deleteNamespace();
+  });
+
+  /** Settles: nothing queued or running, twice in a row a moment apart (late watch events included). */
+  async function settled(): Promise<void> {
+    for (let round = 0; round < 2; round += 1) {
+      await operator.idle();
+      await sleep(700);
+    }
+    await operator.idle();
+  }
+
+  async function expectOwnedChildren(): Promise<string[]> {
+    const children = await client.children();
+    const owners = await Promise.all(
+      children.map(async (child) => {
+        const [kind, childName] = child.split('/') as [string, string];
+        const read = {
+          ConfigMap: () => client.core.readNamespacedConfigMap({ name: childName, namespace }),
+          Secret: () => client.core.readNamespacedSecret({ name: childName, namespace }),
+          Service: () => client.core.readNamespacedService({ name: childName, namespace }),
+          ServiceAccount: () => client.core.readNamespacedServiceAccount({ name: childName, namespace }),
+          StatefulSet: () => client.apps.readNamespacedStatefulSet({ name: childName, namespace }),
+          Deployment: () => client.apps.readNamespacedDeployment({ name: childName, namespace }),
+          Job: () => client.batch.readNamespacedJob({ name: childName, namespace }),
+        }[kind];
+        if (!read) return { child, owners: 'strimzi' };
+        const object = await read();
+        return {
+          child,
+          owners: object.metadata?.ownerReferences?.map((ref) => `${ref.kind}/${ref.uid}/${ref.controller}`),
+        };
+      }),
+    );
+    for (const entry of owners.filter((owner) => owner.owners !== 'strimzi')) {
+      expect(entry.owners, entry.child).toEqual([`RecallPipeline/${uid}/true`]);
+    }
+    return children;
+  }
+
+  it('creates every child with an owner reference and reports Provisioning until they are ready', async () => {
+    uid = (await client.create(name)).metadata.uid;
+    const pipeline = await until(async () => {
+      const current = await client.get(name);
+      return current.status?.observedGeneration === 1 ? current : undefined;
+    }, 'the first status');
+    expect(pipeline.status?.phase).toBe('Provisioning');
+    expect(pipeline.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'KafkaNotReady',
+    });
+    expect(pipeline.status?.conditions?.find((c) => c.type === 'LastRunSucceeded')).toMatchObject({
+      status: 'Unknown',
+      reason: 'NoRun',
+    });
+    const children = await expectOwnedChildren();
+    expect(children).toEqual(
+      expect.arrayContaining([
+        'Kafka/rp-kafka',
+        'KafkaNodePool/rp-nodes',
+        'KafkaTopic/rp-topic-main',
+        'KafkaTopic/rp-topic-dead-letter',
+        'StatefulSet/rp-postgres',
+        'Service/rp-postgres',
+        'Secret/rp-postgres',
+        'Secret/rp-airflow',
+        'Deployment/rp-airflow-scheduler',
+        'Deployment/rp-airflow-dag-processor',
+        'Deployment/rp-airflow-api-server',
+        'Job/rp-airflow-db-migrate',
+      ]),
+    );
+    // The run waits for Kafka and the database: no run Job yet.
+    expect(children.filter((child) => /-(produce|consume)-\d+$/.test(child))).toEqual([]);
+    // Create-only Secrets were filled from the CSPRNG.
+    const secret = await client.core.readNamespacedSecret({ name: 'rp-postgres', namespace });
+    expect(Buffer.from(secret.data?.password ?? '', 'base64').toString()).toMatch(/^[A-Za-z0-9]{32}$/);
+  });
+
+  it('becomes Ready from observed children, then runs the producer Job and, once it completed, the consumer Job', async () => {
+    const ready = await client.makeReady(name);
+    expect(ready.status?.conditions?.map((c) => `${c.type}=${c.status}`)).toEqual(
+      expect.arrayContaining(['Ready=True', 'KafkaReady=True', 'DatabaseReady=True', 'AirflowReady=True']),
+    );
+    await until(async () => (await client.jobNames()).includes('rp-produce-1'), 'the producer Job');
+    await sleep(1000);
+    expect(await client.jobNames()).not.toContain('rp-consume-1');
+    expect((await client.get(name)).status?.phase).toBe('Running');
+
+    await until(() => client.finishJobPods('rp-produce-1', 'Succeeded').then((ended) => ended > 0), 'the producer pod');
+    await until(async () => (await client.jobNames()).includes('rp-consume-1'), 'the consumer Job');
+    await until(() => client.finishJobPods('rp-consume-1', 'Succeeded').then((ended) => ended > 0), 'the consumer pod');
+
+    const done = await client.waitForCondition(name, 'LastRunSucceeded', 'True', 'Succeeded');
+    expect(done.status?.lastRun).toMatchObject({ number: 1, succeeded: true });
+    expect(done.status?.lastRun?.trigger).toBeUndefined();
+    expect(done.status?.lastRun?.completionTime).toBeTruthy();
+    expect(done.status?.phase).toBe('Ready');
+  });
+
+  it('makes zero writes for a steady pipeline, whatever triggers the reconcile', async () => {
+    await settled();
+    const writes = await counterTotal(operator.metrics.registry, WRITES);
+    const reconciles = await counterTotal(operator.metrics.registry, RECONCILES);
+    operator.resync();
+    // A metadata-only change is an event for the pipeline, and changes nothing it owns.
+    await client.patch(name, { metadata: { annotations: { 'example.com/touched': 'yes' } } });
+    await until(
+      async () => (await counterTotal(operator.metrics.registry, RECONCILES)) >= reconciles + 2,
+      'two more reconciles',
+    );
+    await settled();
+    expect(await counterTotal(operator.metrics.registry, WRITES)).toBe(writes);
+  });
+
+  it('restores a deleted child and reverts an edited one', async () => {
+    await client.core.deleteNamespacedConfigMap({ name: 'rp-airflow-dags', namespace });
+    await until(
+      () => client.core.readNamespacedConfigMap({ name: 'rp-airflow-dags', namespace }).then(() => true),
+      'the ConfigMap to come back',
+    );
+    await client.apps.patchNamespacedDeployment(
+      { name: 'rp-airflow-api-server', namespace, body: { spec: { replicas: 3 } } },
+      (await import('@kubernetes/client-node')).setHeaderOptions('Content-Type', 'application/merge-patch+json'),
+    );
+    await until(
+      async () =>
+        (await client.apps.readNamespacedDeployment({ name: 'rp-airflow-api-server', namespace })).spec?.replicas === 1,
+      'the Deployment to be scaled back to 1',
+    );
+  });
+
+  it('updates the children when the spec changes, and prunes what is no longer desired', async () => {
+    await client.patch(name, { spec: { kafka: { partitions: 6 }, tools: { kafkaUi: { enabled: true } } } });
+    await until(async () => {
+      const topic = (await client.custom.getNamespacedCustomObject({
+        group: 'kafka.strimzi.io',
+        version: 'v1',
+        namespace,
+        plural: 'kafkatopics',
+        name: 'rp-topic-main',
+      })) as { spec: { partitions: number } };
+      return topic.spec.partitions === 6;
+    }, 'the topic to have 6 partitions');
+    await until(async () => (await client.children()).includes('Deployment/rp-kafka-ui'), 'Kafka UI');
+    const updated = await until(async () => {
+      const current = await client.get(name);
+      return current.status?.observedGeneration === current.metadata.generation ? current : undefined;
+    }, 'the status to observe the new generation');
+    expect(updated.metadata.generation).toBeGreaterThan(1);
+
+    await client.patch(name, { spec: { tools: { kafkaUi: { enabled: false } } } });
+    await until(async () => !(await client.children()).includes('Deployment/rp-kafka-ui'), 'Kafka UI to be pruned');
+    expect(await client.children()).toContain('StatefulSet/rp-postgres');
+  });
+
+  it('starts a new run on a new run-now value, and drops the Jobs of the previous run', async () => {
+    await client.patch(name, { metadata: { annotations: { 'rappelconso.io/run-now': 'first' } } });
+    await until(async () => (await client.jobNames()).includes('rp-produce-2'), 'the second run’s producer');
+    await until(async () => !(await client.jobNames()).includes('rp-produce-1'), 'run 1’s Jobs to be pruned');
+    await until(() => client.finishJobPods('rp-produce-2', 'Succeeded').then((ended) => ended > 0), 'producer pod');
+    await until(() => client.finishJobPods('rp-consume-2', 'Succeeded').then((ended) => ended > 0), 'consumer pod');
+    const done = await until(async () => {
+      const current = await client.get(name);
+      return current.status?.lastRun?.number === 2 && current.status.lastRun.succeeded ? current : undefined;
+    }, 'run 2 to succeed');
+    expect(done.status?.lastRun?.trigger).toBe('first');
+
+    // The same value again is not a new request.
+    await client.patch(name, { metadata: { annotations: { 'example.com/touched': 'again' } } });
+    await settled();
+    expect((await client.jobNames()).filter((job) => job.includes('-produce-'))).toEqual(['rp-produce-2']);
+  });
+
+  it('starts no run while suspended, and runs the pending request once resumed', async () => {
+    await client.patch(name, { spec: { suspend: true } });
+    await until(async () => (await client.get(name)).status?.phase === 'Suspended', 'phase Suspended');
+    await until(
+      async () =>
+        (await client.apps.readNamespacedDeployment({ name: 'rp-airflow-scheduler', namespace })).spec?.replicas === 0,
+      'the scheduler to be scaled to zero',
+    );
+    await client.patch(name, { metadata: { annotations: { 'rappelconso.io/run-now': 'while-suspended' } } });
+    await settled();
+    expect((await client.jobNames()).filter((job) => job.includes('-produce-'))).toEqual(['rp-produce-2']);
+    expect((await client.get(name)).status?.lastRun?.number).toBe(2);
+
+    await client.patch(name, { spec: { suspend: false } });
+    await client.makeReady(name);
+    await until(async () => (await client.jobNames()).includes('rp-produce-3'), 'the pending run to start');
+    expect((await client.get(name)).status?.lastRun).toMatchObject({ number: 3, trigger: 'while-suspended' });
+  });
+
+  it('reports a run whose Job failed past its backoff limit as failed, not running', async () => {
+    await until(() => client.finishJobPods('rp-produce-3', 'Succeeded').then((ended) => ended > 0), 'producer pod');
+    await until(() => client.finishJobPods('rp-consume-3', 'Succeeded').then((ended) => ended > 0), 'consumer pod');
+    await until(async () => (await client.get(name)).status?.lastRun?.succeeded, 'run 3 to succeed');
+    // backoffLimit 0: the first failed pod fails the Job; a new run takes the new limit.
+    await client.patch(name, {
+      metadata: { annotations: { 'rappelconso.io/run-now': 'failing' } },
+      spec: { jobs: { backoffLimit: 0 } },
+    });
+    await until(() => client.finishJobPods('rp-produce-4', 'Failed').then((ended) => ended > 0), 'the producer pod');
+    const failed = await client.waitForCondition(name, 'LastRunSucceeded', 'False', 'Failed');
+    expect(failed.status?.lastRun).toMatchObject({ number: 4, succeeded: false });
+    const message = failed.status?.conditions?.find((c) => c.type === 'LastRunSucceeded')?.message;
+    expect(message).toContain('producer failed');
+    expect(message).toContain('BackoffLimitExceeded');
+    expect(failed.status?.phase).toBe('Failed');
+    await settled();
+    expect(await client.jobNames()).not.toContain('rp-consume-4');
+  });
+
+  it('records Events about the pipeline', async () => {
+    const events = await client.core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.uid=${uid}` });
+    const reasons = new Set(events.items.map((event) => event.reason));
+    for (const reason of ['Applied', 'Ready', 'RunStarted', 'ConsumerStarted', 'RunSucceeded', 'RunFailed', 'Pruned']) {
+      expect(reasons, reason).toContain(reason);
+    }
+  });
+
+  it('creates the topics through the Kafka admin API when Kafka is external', async () => {
+    const topic = `op_ext_${randomUUID().slice(0, 8)}`;
+    await client.create('ext', {
+      kafka: { mode: 'external', external: { bootstrapServers: [kafkaBrokers] }, topic, partitions: 2 },
+      postgres: { mode: 'external', external: { host: 'db.example', secretRef: { name: 'db-credentials' } } },
+      airflow: { enabled: false },
+      jobs: { runOnCreate: false },
+    });
+    const ready = await client.waitForCondition('ext', 'Ready', 'True');
+    expect(ready.status?.conditions?.find((c) => c.type === 'KafkaReady')?.message).toContain(topic);
+    const admin = new Kafka({ brokers: kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [topic, `${topic}.dead-letter`] });
+      expect(metadata.topics.map((entry) => entry.partitions.length)).toEqual([2, 2]);
+      await admin.deleteTopics({ topics: [topic, `${topic}.dead-letter`] });
+    } finally {
+      await admin.disconnect();
+    }
+    await client.delete('ext');
+  });
+
+  it('lets the garbage collector delete every child once the pipeline is deleted', async () => {
+    expect((await client.children()).length).toBeGreaterThan(10);
+    await client.delete(name);
+    await until(async () => (await client.children()).length === 0, 'every child to be garbage-collected', 90_000);
+  });
+});

@@ -1,0 +1,113 @@
+/**
+ * The operator where things go wrong, on a private control plane (a scratch environment: restarting
+ * the shared apiserver or loosening the shared CRD would disturb other tests):
+ *
+ * - kube-apiserver restarts under a running operator: it recovers and keeps reconciling;
+ * - an invalid spec reaches it (the CRD here is installed without its spec schema, as if admission
+ *   had let it through): Ready=False with reason InvalidSpec and the message naming the field, an
+ *   Event, no crash and no retry storm; fixing the spec heals it.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recallPipelineCrd } from '../../charts/api/crd.ts';
+import { startOperator, type RunningOperator } from '../../operator/operator.ts';
+import { createLogger } from '../../src/logging/logger.ts';
+import { restartApiServer } from '../infra/kubernetes.ts';
+import { startScratch, type ScratchEnvironment } from '../infra/scratch-environment.ts';
+import { counterTotal, installCrd, loadConfig, PipelineClient, until } from './operator-fixture.ts';
+
+/** The CRD with its spec schema replaced by "anything": the apiserver no longer validates specs. */
+function crdWithoutSpecValidation(): ReturnType<typeof recallPipelineCrd> {
+  const crd = recallPipelineCrd();
+  const version = (
+    crd.spec.versions as Array<{ schema: { openAPIV3Schema: { properties: Record<string, unknown> } } }>
+  )[0]!;
+  version.schema.openAPIV3Schema.properties.spec = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+  return crd;
+}
+
+describe('operator: apiserver restart and invalid specs, on a private control plane', () => {
+  let scratch: ScratchEnvironment;
+  let operator: RunningOperator;
+  let client: PipelineClient;
+  const namespace = 'resilience';
+
+  beforeAll(async () => {
+    scratch = await startScratch(['strimzi']);
+    const config = loadConfig(scratch.env.KUBECONFIG!);
+    await installCrd(config, crdWithoutSpecValidation());
+    client = new PipelineClient(config, namespace);
+    await client.createNamespace();
+    operator = await startOperator({ kubeconfig: config, logger: createLogger('operator', 'error') });
+    await until(() => operator.isReady(), 'the operator caches to sync');
+  });
+
+  afterAll(async () => {
+    await operator?.stop();
+    await scratch?.dispose();
+  });
+
+  it('recovers from a kube-apiserver restart and keeps reconciling', async () => {
+    await client.create('before');
+    await until(
+      async () => (await client.get('before')).status?.observedGeneration === 1,
+      'the first pipeline’s status',
+    );
+
+    await restartApiServer(scratch.context(), 2000);
+
+    // Drift made after the restart is restored, and a new pipeline is reconciled.
+    await client.core.deleteNamespacedConfigMap({ name: 'before-airflow-dags', namespace });
+    await client.create('after');
+    await until(
+      () => client.core.readNamespacedConfigMap({ name: 'before-airflow-dags', namespace }).then(() => true),
+      'the deleted ConfigMap to be restored after the restart',
+      90_000,
+    );
+    await until(
+      async () => (await client.get('after')).status?.observedGeneration === 1,
+      'the new pipeline’s status',
+      90_000,
+    );
+    expect(await client.children()).toContain('StatefulSet/after-postgres');
+
+    // Gone again, so that the next test counts the reconciles of its own pipeline only.
+    await client.delete('before');
+    await client.delete('after');
+    await until(async () => (await client.children()).length === 0, 'the garbage collector', 90_000);
+  });
+
+  it('reports an invalid spec as Ready=False/InvalidSpec with an Event, without retrying, and heals once fixed', async () => {
+    const created = await client.create('invalid', { kafka: { partitions: 0 } });
+    const failed = await client.waitForCondition('invalid', 'Ready', 'False', 'InvalidSpec');
+    const ready = failed.status?.conditions?.find((condition) => condition.type === 'Ready');
+    expect(ready?.message).toContain('kafka.partitions = 0');
+    expect(failed.status?.phase).toBe('Failed');
+    expect(failed.status?.observedGeneration).toBe(1);
+
+    const events = await until(async () => {
+      const list = await client.core.listNamespacedEvent({
+        namespace,
+        fieldSelector: `involvedObject.uid=${created.metadata.uid}`,
+      });
+      return list.items.some((event) => event.reason === 'InvalidSpec') ? list.items : undefined;
+    }, 'the InvalidSpec Event');
+    expect(events.find((event) => event.reason === 'InvalidSpec')?.type).toBe('Warning');
+
+    // No retry storm: once settled, a few seconds pass without a single reconcile or error.
+    await operator.idle();
+    await sleep(500);
+    const reconciles = await counterTotal(operator.metrics.registry, 'recall_operator_reconciles_total');
+    const errors = await counterTotal(operator.metrics.registry, 'recall_operator_reconcile_errors_total');
+    await sleep(3000);
+    expect(await counterTotal(operator.metrics.registry, 'recall_operator_reconciles_total')).toBe(reconciles);
+    expect(await counterTotal(operator.metrics.registry, 'recall_operator_reconcile_errors_total')).toBe(errors);
+    expect((await client.children()).some((child) => child.includes('/invalid-'))).toBe(false);
+
+    // Still alive: fixing the spec is picked up.
+    await client.patch('invalid', { spec: { kafka: { partitions: 3 } } });
+    const healed = await client.waitForCondition('invalid', 'Ready', 'False', 'KafkaNotReady');
+    expect(healed.status?.observedGeneration).toBe(2);
+    expect(await client.children()).toContain('StatefulSet/invalid-postgres');
+  });
+});
