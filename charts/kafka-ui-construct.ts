@@ -2,7 +2,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { PipelineContext } from './pipeline-context.ts';
-import { containerSecurityContext, podSecurityContext, scratchVolume } from './security.ts';
+import { containerSecurityContext, scratchVolume } from './security.ts';
+import { webTool } from './web-tool.ts';
 
 export const KAFKA_UI_COMPONENT = 'kafka-ui';
 const PORT = 8080;
@@ -20,47 +21,32 @@ export class KafkaUiConstruct extends Construct {
     const labels = { ...ctx.labels, ...selector };
     const tmp = scratchVolume('tmp', '/tmp');
 
-    new k8s.KubeDeployment(this, 'deployment', {
-      metadata: { name, labels },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: selector },
-        template: {
-          metadata: { labels },
-          spec: {
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: podSecurityContext(KAFKA_UI_RUN_AS),
-            containers: [
-              {
-                name: KAFKA_UI_COMPONENT,
-                image: kafkaUi.image,
-                env: [
-                  { name: 'KAFKA_CLUSTERS_0_NAME', value: ctx.name },
-                  { name: 'KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS', value: ctx.bootstrapServers },
-                  { name: 'DYNAMIC_CONFIG_ENABLED', value: 'false' },
-                ],
-                ports: [{ name: 'http', containerPort: PORT }],
-                readinessProbe: {
-                  httpGet: { path: '/actuator/health', port: k8s.IntOrString.fromString('http') },
-                  periodSeconds: 10,
-                },
-                resources: {
-                  requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('384Mi') },
-                  limits: { cpu: k8s.Quantity.fromString('1'), memory: k8s.Quantity.fromString('768Mi') },
-                },
-                securityContext: containerSecurityContext({ readOnlyRootFilesystem: true }),
-                volumeMounts: [tmp.mount],
-              },
-            ],
-            volumes: [tmp.volume],
-          },
+    webTool(this, {
+      name,
+      labels,
+      selector,
+      runAs: KAFKA_UI_RUN_AS,
+      port: PORT,
+      container: {
+        name: KAFKA_UI_COMPONENT,
+        image: kafkaUi.image,
+        env: [
+          { name: 'KAFKA_CLUSTERS_0_NAME', value: ctx.name },
+          { name: 'KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS', value: ctx.bootstrapServers },
+          { name: 'DYNAMIC_CONFIG_ENABLED', value: 'false' },
+        ],
+        readinessProbe: {
+          httpGet: { path: '/actuator/health', port: k8s.IntOrString.fromString('http') },
+          periodSeconds: 10,
         },
+        resources: {
+          requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('384Mi') },
+          limits: { cpu: k8s.Quantity.fromString('1'), memory: k8s.Quantity.fromString('768Mi') },
+        },
+        securityContext: containerSecurityContext({ readOnlyRootFilesystem: true }),
+        volumeMounts: [tmp.mount],
       },
-    });
-    new k8s.KubeService(this, 'service', {
-      metadata: { name, labels },
-      spec: { selector, ports: [{ name: 'http', port: PORT, targetPort: k8s.IntOrString.fromString('http') }] },
+      volumes: [tmp.volume],
     });
   }
 }

@@ -6,7 +6,8 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { generatedSecret } from './generated-secret.ts';
 import type { PipelineContext } from './pipeline-context.ts';
-import { containerSecurityContext, podSecurityContext, scratchVolume } from './security.ts';
+import { containerSecurityContext, scratchVolume } from './security.ts';
+import { webTool } from './web-tool.ts';
 
 export const PGADMIN_COMPONENT = 'pgadmin';
 const PORT = 8080;
@@ -47,50 +48,35 @@ export class PgAdminConstruct extends Construct {
 
     const data = scratchVolume('data', '/var/lib/pgadmin');
     const tmp = scratchVolume('tmp', '/tmp');
-    new k8s.KubeDeployment(this, 'deployment', {
-      metadata: { name, labels },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: selector },
-        template: {
-          metadata: { labels },
-          spec: {
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: podSecurityContext(PGADMIN_RUN_AS),
-            containers: [
-              {
-                name: PGADMIN_COMPONENT,
-                image: pgAdmin.image,
-                env: [
-                  { name: 'PGADMIN_DEFAULT_EMAIL', value: pgAdmin.email },
-                  { name: 'PGADMIN_DEFAULT_PASSWORD', valueFrom: { secretKeyRef: { name, key: PASSWORD_KEY } } },
-                  // An unprivileged port: the container holds no NET_BIND_SERVICE.
-                  { name: 'PGADMIN_LISTEN_PORT', value: String(PORT) },
-                  { name: 'PGADMIN_SERVER_JSON_FILE', value: '/pgadmin/servers.json' },
-                ],
-                ports: [{ name: 'http', containerPort: PORT }],
-                readinessProbe: {
-                  httpGet: { path: '/misc/ping', port: k8s.IntOrString.fromString('http') },
-                  periodSeconds: 10,
-                },
-                resources: {
-                  requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('256Mi') },
-                  limits: { cpu: k8s.Quantity.fromString('500m'), memory: k8s.Quantity.fromString('512Mi') },
-                },
-                // The image's entrypoint writes its configuration into /pgadmin4 at start.
-                securityContext: containerSecurityContext({ readOnlyRootFilesystem: false }),
-                volumeMounts: [data.mount, tmp.mount, { name: 'servers', mountPath: '/pgadmin', readOnly: true }],
-              },
-            ],
-            volumes: [data.volume, tmp.volume, { name: 'servers', configMap: { name } }],
-          },
+    webTool(this, {
+      name,
+      labels,
+      selector,
+      runAs: PGADMIN_RUN_AS,
+      port: PORT,
+      container: {
+        name: PGADMIN_COMPONENT,
+        image: pgAdmin.image,
+        env: [
+          { name: 'PGADMIN_DEFAULT_EMAIL', value: pgAdmin.email },
+          { name: 'PGADMIN_DEFAULT_PASSWORD', valueFrom: { secretKeyRef: { name, key: PASSWORD_KEY } } },
+          // An unprivileged port: the container holds no NET_BIND_SERVICE.
+          { name: 'PGADMIN_LISTEN_PORT', value: String(PORT) },
+          { name: 'PGADMIN_SERVER_JSON_FILE', value: '/pgadmin/servers.json' },
+        ],
+        readinessProbe: {
+          httpGet: { path: '/misc/ping', port: k8s.IntOrString.fromString('http') },
+          periodSeconds: 10,
         },
+        resources: {
+          requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('256Mi') },
+          limits: { cpu: k8s.Quantity.fromString('500m'), memory: k8s.Quantity.fromString('512Mi') },
+        },
+        // The image's entrypoint writes its configuration into /pgadmin4 at start.
+        securityContext: containerSecurityContext({ readOnlyRootFilesystem: false }),
+        volumeMounts: [data.mount, tmp.mount, { name: 'servers', mountPath: '/pgadmin', readOnly: true }],
       },
-    });
-    new k8s.KubeService(this, 'service', {
-      metadata: { name, labels },
-      spec: { selector, ports: [{ name: 'http', port: PORT, targetPort: k8s.IntOrString.fromString('http') }] },
+      volumes: [data.volume, tmp.volume, { name: 'servers', configMap: { name } }],
     });
   }
 }
