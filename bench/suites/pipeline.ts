@@ -18,7 +18,7 @@ import {
   dropRecallTable,
   kafkaClient,
   realRecords,
-  recallMessage,
+  recallRevision,
   sinkConnections,
   uniqueName,
 } from '../../test/integration/recall-topic-fixture.ts';
@@ -47,7 +47,7 @@ export const pipelineSuite: BenchSuite = {
       const full = await runRecallInChild([...args, '--table', loadTable], connections.env);
       const empty = await runRecallInChild([...args, '--table', loadTable], connections.env);
 
-      const rows = latestPerReference(realRecords().map((raw) => recallMessage(raw))).map(toRecallRow);
+      const rows = latestPerReference(realRecords().map((raw) => recallRevision(raw))).map(toRecallRow);
       await migrate(db, tableName(floorTable));
       const floor = await copyFloorMs(db, tableName(floorTable).sql, rows);
 

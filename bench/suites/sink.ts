@@ -26,7 +26,7 @@ import {
   kafkaMessage,
   publish,
   realRecords,
-  recallMessage,
+  recallRevision,
   sinkConnections,
   uniqueName,
 } from '../../test/integration/recall-topic-fixture.ts';
@@ -84,7 +84,7 @@ export const sinkSuite: BenchSuite = {
       return tableName(name);
     };
     try {
-      const messages = realRecords().map((raw) => recallMessage(raw));
+      const messages = realRecords().map((raw) => recallRevision(raw));
       const rows = latestPerReference(messages).map(toRecallRow);
       await createRecallTopics(admin, topic);
       await publish(kafka, topic, messages.map(kafkaMessage));

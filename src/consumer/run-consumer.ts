@@ -13,7 +13,7 @@ import { DEFAULT_TABLE, DEFAULT_TOPIC, deadLetterTopic } from '../pipeline-defau
 import { copyUpsert } from '../postgres/copy-upsert.ts';
 import { migrate } from '../postgres/migrate.ts';
 import { tableName } from '../postgres/table-name.ts';
-import type { RecallMessage } from '../records/recall-message.ts';
+import type { RecallRevision } from '../records/recall-revision.ts';
 import { latestPerReference } from '../sink/latest-per-reference.ts';
 import { toRecallRow } from '../sink/to-recall-row.ts';
 import { consumerGroupId } from './consumer-group.ts';
@@ -133,10 +133,10 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
   async function processBatch(payload: EachBatchPayload) {
     const { batch } = payload;
     if (!payload.isRunning() || batch.messages.length === 0) return;
-    const valid: RecallMessage[] = [];
+    const valid: RecallRevision[] = [];
     const rejected: Message[] = [];
     for (const message of batch.messages) {
-      const parsed = parseRecallMessage(message.key, message.value);
+      const parsed = parseRecallMessage(message);
       if (parsed.ok) valid.push(parsed.message);
       else {
         logger.warn(

@@ -48,8 +48,7 @@ RETURNING (xmax = 0) AS inserted`;
 export function rowValues(row: RecallRow): (string | null)[] {
   return ROW_COLUMNS.map((column) => {
     const value = row[column];
-    if (value === null || typeof value === 'string') return value;
-    return typeof value === 'number' ? String(value) : JSON.stringify(value);
+    return value === null || typeof value === 'string' ? value : String(value);
   });
 }
 

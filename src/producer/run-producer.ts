@@ -9,7 +9,7 @@ import { Kafka, logLevel, Partitioners, type LogEntry, type Message, type Produc
 import type { KafkaSettings } from '../config/connection-settings.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
 import { deadLetterTopic, DEFAULT_TOPIC, type Dataset } from '../pipeline-defaults.ts';
-import type { RecallMessage } from '../records/recall-message.ts';
+import { recallMessage } from '../records/recall-message.ts';
 import type { RawRecord } from '../source/dataset-source.ts';
 import { datasetSource } from '../source/dataset-sources.ts';
 import { ExploreClient } from '../source/explore-client.ts';
@@ -229,6 +229,7 @@ export async function runProducer(options: ProducerOptions): Promise<ProducerSum
         },
       })) {
         const fetchedAt = new Date().toISOString();
+        const origin = { dataset: options.dataset, fetchedAt };
         for (const raw of page) {
           if (options.maxRecords !== undefined && newRecords() >= options.maxRecords) break;
           summary.fetched += 1;
@@ -239,8 +240,7 @@ export async function runProducer(options: ProducerOptions): Promise<ProducerSum
           const result = validateRecord(source, raw);
           batch.raws.push(raw);
           if (result.valid) {
-            const value: RecallMessage = { dataset: options.dataset, fetchedAt, record: result.record, raw };
-            batch.recalls.push({ key: result.record.reference_fiche, value: JSON.stringify(value) });
+            batch.recalls.push(recallMessage(result.record.reference_fiche, origin, JSON.stringify(raw)));
           } else {
             const value: DeadLetterMessage = {
               dataset: options.dataset,

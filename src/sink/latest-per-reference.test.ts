@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { RecallMessage } from '../records/recall-message.ts';
+import type { RecallRevision } from '../records/recall-revision.ts';
 import { latestPerReference } from './latest-per-reference.ts';
 
-function message(reference: string, version: number | null, published: string, tag: string): RecallMessage {
+function message(reference: string, version: number | null, published: string, tag: string): RecallRevision {
   const record = { reference_fiche: reference, ndeg_de_version: version, date_de_publication: published };
   return {
     dataset: 'rappelconso0',
     fetchedAt: '2024-05-01T00:00:00Z',
-    record: record as RecallMessage['record'],
-    raw: { tag },
+    record: record as RecallRevision['record'],
+    rawJson: tag,
   };
 }
 
@@ -25,6 +25,6 @@ describe('latestPerReference', () => {
       message('D', null, '2021-01-01', 'D-null'),
       message('D', 0, '2021-01-01', 'D-zero'),
     ]);
-    expect(kept.map((entry) => entry.raw.tag)).toEqual(['A3', 'B-new', 'C-first', 'D-zero']);
+    expect(kept.map((entry) => entry.rawJson)).toEqual(['A3', 'B-new', 'C-first', 'D-zero']);
   });
 });

@@ -68,8 +68,8 @@ export interface TypedColumns {
   readonly dataset: Dataset;
   /** ISO 8601: when the producer read the record from the API. */
   readonly fetched_at: string;
-  /** The record exactly as the API returned it. */
-  readonly raw: Readonly<Record<string, unknown>>;
+  /** The record as the API returned it, as JSON text (PostgreSQL reads it into jsonb). */
+  readonly raw: string;
 }
 
 export type RecallRow = OriginalRow & TypedColumns;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { canonicalRecordSchema } from '../records/canonical-record.ts';
-import type { RecallMessage } from '../records/recall-message.ts';
+import type { RecallRevision } from '../records/recall-revision.ts';
 import { ORIGINAL_COLUMNS } from './recall-row.ts';
 import { toRecallRow } from './to-recall-row.ts';
 import { REAL_DATA_DIR } from '../../test/real-data.ts';
@@ -16,12 +16,12 @@ function jsonLines(file: string): Record<string, unknown>[] {
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
-function messageFor(raw: Record<string, unknown>): RecallMessage {
+function messageFor(raw: Record<string, unknown>): RecallRevision {
   return {
     dataset: 'rappelconso0',
     fetchedAt: '2024-05-01T00:00:00Z',
     record: canonicalRecordSchema.parse(raw),
-    raw,
+    rawJson: JSON.stringify(raw),
   };
 }
 
@@ -65,7 +65,7 @@ describe('toRecallRow over the 8,810 real records', () => {
       published_on: '2018-01-19',
       dataset: 'rappelconso0',
       fetched_at: '2024-05-01T00:00:00Z',
-      raw: records[0],
+      raw: JSON.stringify(records[0]),
     });
   });
 });

@@ -4,7 +4,7 @@
  * from free text; then the typed columns of this project. ../shared/data/README.md states the
  * rules; to-recall-row.test.ts holds them to the original's output for every real record.
  */
-import type { RecallMessage } from '../records/recall-message.ts';
+import type { RecallRevision } from '../records/recall-revision.ts';
 import { commercialisationDates, dayMonthYearToIso } from './commercialisation-dates.ts';
 import { parseFrenchLongDate } from './french-long-date.ts';
 import type { RecallRow } from './recall-row.ts';
@@ -16,7 +16,7 @@ function merged(first: string | null, second: string | null): string | null {
   return present.length === 0 ? null : transliterate(present.join('\n'));
 }
 
-export function toRecallRow({ dataset, fetchedAt, record, raw }: RecallMessage): RecallRow {
+export function toRecallRow({ dataset, fetchedAt, record, rawJson }: RecallRevision): RecallRow {
   const marketed = commercialisationDates(record.date_debut_fin_de_commercialisation);
   return {
     reference_fiche: record.reference_fiche,
@@ -57,6 +57,6 @@ export function toRecallRow({ dataset, fetchedAt, record, raw }: RecallMessage):
     recall_ends_on: parseFrenchLongDate(record.date_de_fin_de_la_procedure_de_rappel),
     dataset,
     fetched_at: fetchedAt,
-    raw,
+    raw: rawJson,
   };
 }

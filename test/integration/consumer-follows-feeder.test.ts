@@ -9,7 +9,7 @@ import {
   kafkaMessage,
   publish,
   realRecords,
-  recallMessage,
+  recallRevision,
   uniqueName,
   useSinkTestBed,
 } from './recall-topic-fixture.ts';
@@ -18,7 +18,7 @@ const bed = useSinkTestBed('follow-feeder');
 
 const messages = realRecords()
   .slice(0, 300)
-  .map((raw) => kafkaMessage(recallMessage(raw)));
+  .map((raw) => kafkaMessage(recallRevision(raw)));
 /** Real data repeats a few references (Safety Gate imports): one row each. */
 const distinctReferences = (count: number) => new Set(messages.slice(0, count).map((message) => message.key)).size;
 

@@ -20,7 +20,7 @@ import {
   kafkaMessage,
   publish,
   realRecords,
-  recallMessage,
+  recallRevision,
   sinkConnections,
   uniqueName,
   type SinkConnections,
@@ -44,7 +44,7 @@ beforeAll(async () => {
   await publish(
     kafka,
     topic,
-    realRecords().map((raw) => kafkaMessage(recallMessage(raw))),
+    realRecords().map((raw) => kafkaMessage(recallRevision(raw))),
   );
 });
 

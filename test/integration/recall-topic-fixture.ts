@@ -14,7 +14,8 @@ import {
 } from '../../src/config/connection-settings.ts';
 import { deadLetterTopic } from '../../src/pipeline-defaults.ts';
 import { canonicalRecordSchema } from '../../src/records/canonical-record.ts';
-import type { RecallMessage } from '../../src/records/recall-message.ts';
+import { recallMessage } from '../../src/records/recall-message.ts';
+import type { RecallRevision } from '../../src/records/recall-revision.ts';
 import { connectionFor } from '../infra/connection.ts';
 import { afterAll, beforeAll } from 'vitest';
 import { REAL_DATA_DIR } from '../real-data.ts';
@@ -41,12 +42,14 @@ export function expectedRows(): Record<string, string | null>[] {
   return jsonLines('expected-rows.jsonl');
 }
 
-export function recallMessage(raw: Record<string, unknown>, fetchedAt = FETCHED_AT): RecallMessage {
-  return { dataset: 'rappelconso0', fetchedAt, record: canonicalRecordSchema.parse(raw), raw };
+/** What the consumer makes of the producer's message for a real record. */
+export function recallRevision(raw: Record<string, unknown>, fetchedAt = FETCHED_AT): RecallRevision {
+  return { dataset: 'rappelconso0', fetchedAt, record: canonicalRecordSchema.parse(raw), rawJson: JSON.stringify(raw) };
 }
 
-export function kafkaMessage(message: RecallMessage): Message {
-  return { key: message.record.reference_fiche, value: JSON.stringify(message) };
+/** As the producer sends it: the raw record, keyed by reference, with its origin in headers. */
+export function kafkaMessage(revision: RecallRevision): Message {
+  return recallMessage(revision.record.reference_fiche, revision, revision.rawJson);
 }
 
 let counter = 0;

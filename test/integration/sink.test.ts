@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEAD_LETTER_HEADERS } from '../../src/consumer/dead-letter.ts';
 import { runConsumer } from '../../src/consumer/run-consumer.ts';
 import { deadLetterTopic } from '../../src/pipeline-defaults.ts';
+import type { RecallRevision } from '../../src/records/recall-revision.ts';
 import { ORIGINAL_COLUMNS } from '../../src/sink/recall-row.ts';
 import {
   expectedRows,
@@ -14,7 +15,7 @@ import {
   kafkaMessage,
   publish,
   realRecords,
-  recallMessage,
+  recallRevision,
   uniqueName,
   useSinkTestBed,
 } from './recall-topic-fixture.ts';
@@ -44,7 +45,7 @@ describe('a full load of the 8,810 real records', () => {
     await publish(
       bed.kafka,
       topic,
-      records.map((raw) => kafkaMessage(recallMessage(raw))),
+      records.map((raw) => kafkaMessage(recallRevision(raw))),
     );
   });
 
@@ -116,11 +117,11 @@ describe('revisions of a recall', () => {
       motif_du_rappel: `${String(original.motif_du_rappel)} (révisé)`,
     };
 
-    await publish(bed.kafka, topic, [kafkaMessage(recallMessage(original))]);
+    await publish(bed.kafka, topic, [kafkaMessage(recallRevision(original))]);
     expect(await consume(topic, table, pipeline)).toMatchObject({ inserted: 1, updated: 0 });
     const first = await bed.db.query<Record<string, unknown>>(`SELECT * FROM ${table}`);
 
-    await publish(bed.kafka, topic, [kafkaMessage(recallMessage(revised, '2024-05-02T08:00:00.000Z'))]);
+    await publish(bed.kafka, topic, [kafkaMessage(recallRevision(revised, '2024-05-02T08:00:00.000Z'))]);
     expect(await consume(topic, table, pipeline)).toEqual({
       consumed: 1,
       inserted: 0,
@@ -140,7 +141,7 @@ describe('revisions of a recall', () => {
     expect(second.rows[0]!.updated_at).not.toEqual(first.rows[0]!.updated_at);
 
     const digest = await tableDigest(table);
-    await publish(bed.kafka, topic, [kafkaMessage(recallMessage(original, '2024-05-03T08:00:00.000Z'))]);
+    await publish(bed.kafka, topic, [kafkaMessage(recallRevision(original, '2024-05-03T08:00:00.000Z'))]);
     expect(await consume(topic, table, pipeline)).toEqual({
       consumed: 1,
       inserted: 0,
@@ -155,24 +156,26 @@ describe('revisions of a recall', () => {
 describe('malformed messages', () => {
   it('go to the dead-letter topic with the reason and the original bytes, and the rest is stored', async () => {
     const { topic, table } = await bed.freshPipeline();
-    const [a, b, c] = realRecords()
-      .slice(100, 103)
-      .map((raw) => recallMessage(raw));
-    const badDate = { ...a!, record: { ...a!.record, date_de_publication: '2021-02-30' } };
+    const raws = realRecords().slice(100, 103);
+    const [a, b, c] = raws.map((raw) => recallRevision(raw));
+    const withValue = (revision: RecallRevision, raw: Record<string, unknown>) => ({
+      ...kafkaMessage(revision),
+      value: JSON.stringify(raw),
+    });
     const malformed = [
-      { message: { key: 'x', value: 'not json {' }, reason: 'the value is not JSON' },
-      { message: { key: 'x', value: '{}' }, reason: 'dataset=missing' },
+      { message: { ...kafkaMessage(a!), value: 'not json {' }, reason: 'the value is not JSON' },
+      { message: { key: 'x', value: '{}' }, reason: 'header recall-dataset=missing' },
       {
-        message: { key: a!.record.reference_fiche, value: JSON.stringify(badDate) },
-        reason: 'record.date_de_publication="2021-02-30": expected a date as YYYY-MM-DD',
+        message: withValue(a!, { ...raws[0], date_de_publication: '2021-02-30' }),
+        reason: 'date_de_publication="2021-02-30": expected a date as YYYY-MM-DD',
       },
       {
-        message: { key: 'another-key', value: JSON.stringify(b) },
+        message: { ...kafkaMessage(b!), key: 'another-key' },
         reason: `key="another-key": expected the record's reference_fiche "${b!.record.reference_fiche}"`,
       },
       { message: { key: c!.record.reference_fiche, value: null }, reason: 'the message has no value' },
       {
-        message: { key: c!.record.reference_fiche, value: JSON.stringify({ ...c!, raw: { note: 'nul \u0000' } }) },
+        message: withValue(c!, { ...raws[2], note: 'nul \u0000' }),
         reason: 'NUL character',
       },
     ];
