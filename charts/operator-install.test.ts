@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment --
    these tests read synthesized manifests: plain JSON of many shapes, checked field by field. */
 import { describe, expect, it } from 'vitest';
-import { buildOperatorInstallObjects, OPERATOR_NAMESPACE } from './operator-install.ts';
+import { buildOperatorInstallObjects, OPERATOR_NAMESPACE, OPERATOR_NODE_FLAGS } from './operator-install.ts';
 
 type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
 
@@ -39,9 +39,9 @@ describe('the operator install', () => {
     expect((role.rules as Rule[])[0]!.resources).toEqual(['leases']);
   });
 
-  it('runs `recall operator` non-root with a read-only root filesystem', () => {
+  it('runs the compiled `recall operator` non-root with a read-only root filesystem', () => {
     const pod = byKind('Deployment')[0]!.spec.template.spec;
-    expect(pod.containers[0].command).toEqual(['node', 'src/cli/recall.ts', 'operator']);
+    expect(pod.containers[0].command).toEqual(['node', ...OPERATOR_NODE_FLAGS, 'dist/src/cli/recall.js', 'operator']);
     expect(pod.securityContext.runAsNonRoot).toBe(true);
     expect(pod.containers[0].securityContext).toMatchObject({
       readOnlyRootFilesystem: true,

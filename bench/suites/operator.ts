@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as k8s from '@kubernetes/client-node';
 import { API_GROUP_VERSION, PLURAL } from '../../charts/api/group.ts';
-import { OPERATOR_NODE_OPTIONS } from '../../charts/operator-install.ts';
+import { OPERATOR_ENTRYPOINT, OPERATOR_NODE_FLAGS } from '../../charts/operator-install.ts';
 import { freePort } from '../../test/infra/process.ts';
 import { startScratch } from '../../test/infra/scratch-environment.ts';
 import { installCrd, loadConfig, PipelineClient, until } from '../../test/integration/operator-fixture.ts';
@@ -75,13 +75,14 @@ async function startOperatorProcess(kubeconfig: string, namespace: string): Prom
     process.execPath,
     [
       '--disable-warning=TimeoutNegativeWarning',
-      'src/cli/recall.ts',
+      ...OPERATOR_NODE_FLAGS,
+      OPERATOR_ENTRYPOINT,
       'operator',
       ...['--kubeconfig', kubeconfig, '--namespace', namespace, '--no-leader-elect', '--metrics-port', String(port)],
     ],
-    // As the Deployment of manifests/operator/install.yaml runs it.
+    // As the Deployment of manifests/operator/install.yaml runs it, compiled by `npm run build`.
     {
-      env: { ...process.env, RECALL_LOG_LEVEL: 'warn', NODE_OPTIONS: OPERATOR_NODE_OPTIONS },
+      env: { ...process.env, RECALL_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
