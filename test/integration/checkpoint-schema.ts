@@ -5,7 +5,12 @@
 import fs from 'node:fs';
 import pg from 'pg';
 import { postgresSettings } from '../../src/config/connection-settings.ts';
-import type { CheckpointDatabase, StoredCheckpoint } from '../../src/producer/checkpoint-store.ts';
+import type { Dataset } from '../../src/pipeline-defaults.ts';
+import {
+  CheckpointStore,
+  type CheckpointDatabase,
+  type StoredCheckpoint,
+} from '../../src/producer/checkpoint-store.ts';
 import { connectionFor } from '../infra/connection.ts';
 
 const MIGRATION = new URL('../../src/postgres/migrations/0002_producer_checkpoints.sql', import.meta.url);
@@ -33,21 +38,13 @@ export async function createCheckpointSchema(prefix: string): Promise<Checkpoint
     database,
     env: { ...env, PGOPTIONS: options },
     async checkpoint(pipeline, dataset = 'rappelconso0') {
-      const { rows } = await admin.query<{
-        publication: string;
-        sent_at_publication: string[];
-        records_sent: string;
-        updated_at: Date;
-      }>('SELECT * FROM producer_checkpoints WHERE pipeline = $1 AND dataset = $2', [pipeline, dataset]);
-      const row = rows[0];
-      return row
-        ? {
-            publication: row.publication,
-            sentAtPublication: row.sent_at_publication,
-            recordsSent: Number(row.records_sent),
-            updatedAt: row.updated_at,
-          }
-        : undefined;
+      // Read through the producer's own store, so the test sees exactly what a run would resume from.
+      const store = await CheckpointStore.open(database, pipeline, dataset as Dataset, { exclusive: false });
+      try {
+        return await store.load();
+      } finally {
+        await store.close();
+      }
     },
     async drop() {
       await admin.query(`DROP SCHEMA ${name} CASCADE`);

@@ -95,45 +95,28 @@ describe('RecallPipeline API and charts against the real control plane', () => {
     expect(created.spec).toEqual(JSON.parse(JSON.stringify(parseRecallPipeline(sample).spec)));
   });
 
+  /** A strict, dry-run create of a RecallPipeline: the apiserver validates it and stores nothing. */
+  function dryRunCreate(name: string, spec: unknown) {
+    return custom.createNamespacedCustomObject({
+      group: API_GROUP,
+      version: API_VERSION,
+      namespace,
+      plural: PLURAL,
+      dryRun: 'All',
+      fieldValidation: 'Strict',
+      body: { apiVersion: `${API_GROUP}/${API_VERSION}`, kind: 'RecallPipeline', metadata: { name }, spec },
+    });
+  }
+
   it.each(invalidSpecCases)('rejects $title with a message naming $field', async (testCase) => {
-    const { code, message } = await rejection(
-      custom.createNamespacedCustomObject({
-        group: API_GROUP,
-        version: API_VERSION,
-        namespace,
-        plural: PLURAL,
-        dryRun: 'All',
-        fieldValidation: 'Strict',
-        body: {
-          apiVersion: `${API_GROUP}/${API_VERSION}`,
-          kind: 'RecallPipeline',
-          metadata: { name: 'invalid' },
-          spec: testCase.spec,
-        },
-      }),
-    );
+    const { code, message } = await rejection(dryRunCreate('invalid', testCase.spec));
     expect(code).toBe(422);
     expect(message).toContain(testCase.field);
     expect(message).toContain(testCase.apiserverSays);
   });
 
   it('rejects an unknown field under strict field validation, naming it', async () => {
-    const { code, message } = await rejection(
-      custom.createNamespacedCustomObject({
-        group: API_GROUP,
-        version: API_VERSION,
-        namespace,
-        plural: PLURAL,
-        dryRun: 'All',
-        fieldValidation: 'Strict',
-        body: {
-          apiVersion: `${API_GROUP}/${API_VERSION}`,
-          kind: 'RecallPipeline',
-          metadata: { name: 'typo' },
-          spec: { kafak: {} },
-        },
-      }),
-    );
+    const { code, message } = await rejection(dryRunCreate('typo', { kafak: {} }));
     // Strict field validation answers 400 BadRequest, not 422.
     expect(code).toBe(400);
     expect(message).toContain('unknown field "spec.kafak"');
