@@ -6,68 +6,51 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Admin } from 'kafkajs';
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumerGroupId } from '../../src/consumer/consumer-group.ts';
 import { groupLag } from '../../src/consumer/group-lag.ts';
 import {
-  connectedPostgres,
-  createRecallTopics,
-  deleteRecallTopics,
   dropRecallTable,
-  kafkaClient,
   kafkaMessage,
   publish,
   realRecords,
   recallRevision,
-  sinkConnections,
   uniqueName,
-  type SinkConnections,
+  useSinkTestBed,
 } from './recall-topic-fixture.ts';
 
-const topic = uniqueName('sink-kill', '-');
-const table = uniqueName('sink_kill');
 const pipeline = uniqueName('sink-kill', '-');
-let connections: SinkConnections;
-let admin: Admin;
-let db: pg.Client;
+const bed = useSinkTestBed('sink-kill');
+let topic: string;
+let table: string;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
-  connections = await sinkConnections();
-  const kafka = kafkaClient(connections.kafka);
-  admin = kafka.admin();
-  await admin.connect();
-  db = await connectedPostgres(connections.postgres);
-  await createRecallTopics(admin, topic);
+  ({ topic, table } = await bed.freshPipeline());
   await publish(
-    kafka,
+    bed.kafka,
     topic,
     realRecords().map((raw) => kafkaMessage(recallRevision(raw))),
   );
 });
 
-afterAll(async () => {
+// Runs before the test bed's own cleanup (after-hooks run in reverse), so no child outlives its topic.
+afterAll(() => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  await deleteRecallTopics(admin, topic);
-  await dropRecallTable(db, table);
-  await admin?.disconnect();
-  await db?.end();
 });
 
 function startConsumer(args = ['--pipeline', pipeline, '--table', table, '--until-caught-up']): ChildProcess {
   const child = spawn(
     process.execPath,
     ['--disable-warning=TimeoutNegativeWarning', 'src/cli/recall.ts', 'consume', '--topic', topic, ...args],
-    { env: { ...connections.env, RECALL_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] },
+    { env: { ...bed.connections.env, RECALL_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   children.push(child);
   return child;
 }
 
 async function rowCount(name = table): Promise<number> {
-  const { rows } = await db
+  const { rows } = await bed.db
     .query<{ n: number }>(`SELECT count(*)::int AS n FROM ${name}`)
     .catch(() => ({ rows: [{ n: 0 }] }));
   return rows[0]!.n;
@@ -96,12 +79,12 @@ describe('the consumer process', () => {
     expect(code).toBe(0);
     expect(output).toMatch(/^consumed=\d+ upserted=\d+ \(inserted=\d+ updated=0\) unchanged=\d+ dead-lettered=0$/m);
 
-    const { rows } = await db.query<{ rows: number; references: number }>(
+    const { rows } = await bed.db.query<{ rows: number; references: number }>(
       `SELECT count(*)::int AS rows, count(DISTINCT reference_fiche)::int AS references FROM ${table}`,
     );
     expect(rows[0]).toEqual({ rows: 8803, references: 8803 });
     const expectedReferences = new Set(realRecords().map((raw) => raw.reference_fiche));
-    const { rows: stored } = await db.query<{ reference_fiche: string }>(`SELECT reference_fiche FROM ${table}`);
+    const { rows: stored } = await bed.db.query<{ reference_fiche: string }>(`SELECT reference_fiche FROM ${table}`);
     expect(new Set(stored.map((row) => row.reference_fiche))).toEqual(expectedReferences);
   });
 
@@ -118,10 +101,10 @@ describe('the consumer process', () => {
       const [code] = (await exited) as [number | null];
       expect(code).toBe(0);
       expect(output).toContain('consumed=8810 upserted=8803 (inserted=8803 updated=0) unchanged=7 dead-lettered=0');
-      const lags = await groupLag(admin, consumerGroupId(otherPipeline), topic);
+      const lags = await groupLag(bed.admin, consumerGroupId(otherPipeline), topic);
       expect(lags.map((entry) => entry.lag)).toEqual([0, 0, 0]);
     } finally {
-      await dropRecallTable(db, otherTable);
+      await dropRecallTable(bed.db, otherTable);
     }
   });
 });
