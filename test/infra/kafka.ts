@@ -219,8 +219,8 @@ export const kafka: Component = {
       jvm(ctx, dir, toolHeap, 'kafka.tools.StorageTool', [
         'format',
         '--standalone',
-        '--cluster-id',
-        state.clusterId,
+        // One argument: an id that starts with "-" would otherwise read as an option.
+        `--cluster-id=${state.clusterId}`,
         '--config',
         properties,
       ]),
