@@ -60,10 +60,13 @@ export function readMigrations(directory = MIGRATIONS_DIRECTORY): Migration[] {
   return migrations;
 }
 
-/** Applies what is missing for `table`. The client must be connected and outside a transaction. */
+/**
+ * Applies what is missing for `table`; without a table, only the database-wide migrations (what the
+ * producer's checkpoints need). The client must be connected and outside a transaction.
+ */
 export async function migrate(
   client: pg.ClientBase,
-  table: TableName,
+  table?: TableName,
   migrations: readonly Migration[] = readMigrations(),
 ): Promise<MigrationResult> {
   await client.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_KEY]);
@@ -80,19 +83,20 @@ export async function migrate(
     );
     const { rows } = await client.query<{ applies_to: string; version: string }>(
       `SELECT applies_to, version FROM ${TRACKING_TABLE} WHERE applies_to IN ('', $1)`,
-      [table.name],
+      [table?.name ?? ''],
     );
     const done = new Set(rows.map((row) => `${row.applies_to}/${row.version}`));
     const result: MigrationResult = { applied: [], alreadyApplied: [] };
     for (const migration of migrations) {
-      const appliesTo = migration.perTable ? table.name : '';
+      if (migration.perTable && !table) continue;
+      const appliesTo = migration.perTable && table ? table.name : '';
       if (done.has(`${appliesTo}/${migration.version}`)) {
         result.alreadyApplied.push(migration.name);
         continue;
       }
       await client.query('BEGIN');
       try {
-        await client.query(migration.sql.replaceAll(TABLE_PLACEHOLDER, table.sql));
+        await client.query(table ? migration.sql.replaceAll(TABLE_PLACEHOLDER, table.sql) : migration.sql);
         await client.query(`INSERT INTO ${TRACKING_TABLE} (applies_to, version, name) VALUES ($1, $2, $3)`, [
           appliesTo,
           migration.version,
@@ -102,7 +106,8 @@ export async function migrate(
       } catch (error) {
         await client.query('ROLLBACK');
         const reason = error instanceof Error ? error.message : String(error);
-        throw new Error(`migration ${migration.name} for table ${table.name} failed: ${reason}`, { cause: error });
+        const target = table ? `table ${table.name}` : 'the database';
+        throw new Error(`migration ${migration.name} for ${target} failed: ${reason}`, { cause: error });
       }
       result.applied.push(migration.name);
     }

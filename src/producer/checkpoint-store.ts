@@ -5,6 +5,7 @@
  * interleave their checkpoints; the lock goes with the connection, even on SIGKILL.
  */
 import pg from 'pg';
+import { migrate } from '../postgres/migrate.ts';
 import type { PostgresSettings } from '../config/connection-settings.ts';
 import type { Dataset } from '../pipeline-defaults.ts';
 import type { Checkpoint } from './checkpoint.ts';
@@ -38,6 +39,8 @@ export class CheckpointStore {
     const client = new pg.Client({ ...database, connectionTimeoutMillis: 10_000 });
     await client.connect();
     try {
+      // The checkpoint table is the producer's own: a first run on a fresh database creates it.
+      await migrate(client);
       if (exclusive) {
         const { rows } = await client.query<{ locked: boolean }>(
           'SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked',

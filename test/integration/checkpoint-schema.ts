@@ -1,10 +1,10 @@
 /**
- * A throwaway PostgreSQL schema holding the producer's checkpoint table, created from its
- * migration file, so tests run beside others without sharing a table.
+ * A throwaway PostgreSQL schema holding the producer's checkpoint table, created by the
+ * migration runner, so tests run beside others without sharing a table.
  */
-import fs from 'node:fs';
 import pg from 'pg';
 import { postgresSettings } from '../../src/config/connection-settings.ts';
+import { migrate } from '../../src/postgres/migrate.ts';
 import type { Dataset } from '../../src/pipeline-defaults.ts';
 import {
   CheckpointStore,
@@ -12,8 +12,6 @@ import {
   type StoredCheckpoint,
 } from '../../src/producer/checkpoint-store.ts';
 import { connectionFor } from '../infra/connection.ts';
-
-const MIGRATION = new URL('../../src/postgres/migrations/0002_producer_checkpoints.sql', import.meta.url);
 
 export interface CheckpointSchema {
   name: string;
@@ -24,7 +22,8 @@ export interface CheckpointSchema {
   drop(): Promise<void>;
 }
 
-export async function createCheckpointSchema(prefix: string): Promise<CheckpointSchema> {
+/** With `migrated: false` the schema starts empty, as a fresh database would. */
+export async function createCheckpointSchema(prefix: string, { migrated = true } = {}): Promise<CheckpointSchema> {
   const env = await connectionFor('postgres');
   const name = `${prefix}_${process.pid}_${Date.now()}`.replace(/[^a-z0-9_]/g, '_');
   const options = `-c search_path=${name}`;
@@ -32,7 +31,7 @@ export async function createCheckpointSchema(prefix: string): Promise<Checkpoint
   const admin = new pg.Client(database);
   await admin.connect();
   await admin.query(`CREATE SCHEMA ${name}`);
-  await admin.query(fs.readFileSync(MIGRATION, 'utf8'));
+  if (migrated) await migrate(admin);
   return {
     name,
     database,

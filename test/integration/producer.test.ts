@@ -121,6 +121,25 @@ describe('producer (real Kafka, PostgreSQL and the local API serving the real re
     expect(await readTopic(brokers, deadLetterTopic(topic))).toEqual([]);
   });
 
+  it('creates its checkpoint table on a fresh database', async () => {
+    const empty = await createCheckpointSchema('fresh_db', { migrated: false });
+    try {
+      const api = await serve({ dataFile: RECORDS_FILE });
+      const topic = newTopic('fresh-db');
+      const summary = await produce({
+        pipeline: 'fresh',
+        apiUrl: api.url,
+        topic,
+        maxRecords: 10,
+        postgres: empty.database,
+      });
+      expect(summary).toMatchObject({ sent: 10 });
+      expect(await empty.checkpoint('fresh')).toMatchObject({ recordsSent: 10 });
+    } finally {
+      await empty.drop();
+    }
+  });
+
   it("applies the pipeline's filter and its own dead-letter topic", async () => {
     const api = await serve({ dataFile: RECORDS_FILE });
     const topic = newTopic('filtered');
