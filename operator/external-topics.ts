@@ -8,7 +8,7 @@
  */
 import { Kafka, type Admin } from 'kafkajs';
 import type { TopicDefinition } from '../charts/topics.ts';
-import { kafkajsLogCreator } from '../src/consumer/kafkajs-log.ts';
+import { kafkajsLogCreator } from '../src/kafka/kafkajs-log.ts';
 import type { Logger } from '../src/logging/logger.ts';
 import type { ExternalTopicsState } from './observe-children.ts';
 

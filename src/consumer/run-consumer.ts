@@ -5,7 +5,7 @@
  * partition's offset committed. A crash between two steps replays the batch, and the upsert makes
  * the replay change nothing: at-least-once delivery, exactly-once effect.
  */
-import { Kafka, logLevel, Partitioners, type EachBatchPayload, type Message } from 'kafkajs';
+import { Kafka, logLevel, type EachBatchPayload, type Message } from 'kafkajs';
 import pg from 'pg';
 import type { KafkaSettings, PostgresSettings } from '../config/connection-settings.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
@@ -19,7 +19,8 @@ import { toRecallRow } from '../sink/to-recall-row.ts';
 import { consumerGroupId } from './consumer-group.ts';
 import { deadLetterMessage } from './dead-letter.ts';
 import { groupLag, isCaughtUp } from './group-lag.ts';
-import { kafkajsLogCreator } from './kafkajs-log.ts';
+import { idempotentProducer } from '../kafka/idempotent-producer.ts';
+import { kafkajsLogCreator } from '../kafka/kafkajs-log.ts';
 import { Notifier } from './notifier.ts';
 import { parseRecallMessage } from './parse-recall-message.ts';
 
@@ -115,12 +116,8 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
     logCreator: kafkajsLogCreator(logger.child({ component: 'kafkajs' })),
   });
   const admin = kafka.admin();
-  // Dead letters keep their key, partitioned like the producer's (murmur2), with no kafkajs warning.
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
+  // Dead letters keep their key, partitioned like the producer's.
+  const producer = idempotentProducer(kafka);
   const consumer = kafka.consumer({
     groupId,
     maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,

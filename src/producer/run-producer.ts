@@ -5,8 +5,10 @@
  * all in-sync replicas). A crash at any point loses nothing: the checkpoint never passes an
  * unacknowledged message, so the next run re-sends at most the last unacknowledged batch.
  */
-import { Kafka, logLevel, Partitioners, type LogEntry, type Message, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Message, type Producer } from 'kafkajs';
 import type { KafkaSettings } from '../config/connection-settings.ts';
+import { idempotentProducer } from '../kafka/idempotent-producer.ts';
+import { kafkajsLogCreator } from '../kafka/kafkajs-log.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
 import { deadLetterTopic, DEFAULT_TOPIC, type Dataset } from '../pipeline-defaults.ts';
 import { recallMessage } from '../records/recall-message.ts';
@@ -86,17 +88,6 @@ function checkOptions(options: ProducerOptions): void {
   }
 }
 
-/** kafkajs logs through our JSON logger, so a pod has one log format. */
-function kafkaLogCreator(logger: Logger) {
-  return () =>
-    ({ level, log }: LogEntry) => {
-      const { message, ...details } = log;
-      if (level <= logLevel.ERROR) logger.error(details, message);
-      else if (level === logLevel.WARN) logger.warn(details, message);
-      else logger.debug(details, message);
-    };
-}
-
 export function describeCheckpoint(checkpoint: Checkpoint | undefined): string {
   return checkpoint ? `${checkpoint.publication} (+${checkpoint.sentAtPublication.length} at it)` : 'none';
 }
@@ -133,7 +124,7 @@ export async function runProducer(options: ProducerOptions): Promise<ProducerSum
     clientId: `recall-producer-${options.pipeline}`,
     brokers: options.kafka.brokers,
     logLevel: logLevel.WARN,
-    logCreator: kafkaLogCreator(logger),
+    logCreator: kafkajsLogCreator(logger.child({ component: 'kafkajs' })),
   });
   let producer: Producer | undefined;
   const summary: ProducerSummary = {
@@ -168,14 +159,7 @@ export async function runProducer(options: ProducerOptions): Promise<ProducerSum
       } finally {
         await admin.disconnect();
       }
-      // Idempotence: a retried send cannot duplicate or reorder; kafkajs requires one request in flight for it.
-      producer = kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        // murmur2 on the key, as Java clients do: any consumer agrees on a reference's partition.
-        createPartitioner: Partitioners.DefaultPartitioner,
-      });
+      producer = idempotentProducer(kafka);
       await producer.connect();
     }
 

@@ -4,7 +4,7 @@
  * and publishes it keyed by reference_fiche, as the producer does.
  */
 import fs from 'node:fs';
-import { Kafka, logLevel, Partitioners, type Admin, type Message } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Message } from 'kafkajs';
 import pg from 'pg';
 import {
   kafkaSettings,
@@ -12,6 +12,7 @@ import {
   type KafkaSettings,
   type PostgresSettings,
 } from '../../src/config/connection-settings.ts';
+import { idempotentProducer } from '../../src/kafka/idempotent-producer.ts';
 import { deadLetterTopic } from '../../src/pipeline-defaults.ts';
 import { canonicalRecordSchema } from '../../src/records/canonical-record.ts';
 import { recallMessage } from '../../src/records/recall-message.ts';
@@ -94,10 +95,7 @@ export async function deleteRecallTopics(admin: Admin, topic: string): Promise<v
 }
 
 export async function publish(kafka: Kafka, topic: string, messages: readonly Message[]): Promise<void> {
-  const producer = kafka.producer({
-    createPartitioner: Partitioners.DefaultPartitioner,
-    allowAutoTopicCreation: false,
-  });
+  const producer = idempotentProducer(kafka);
   await producer.connect();
   try {
     for (let start = 0; start < messages.length; start += 500) {
