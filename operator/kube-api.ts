@@ -6,13 +6,13 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import type * as k8s from '@kubernetes/client-node';
+import type { ClusterAccess } from './cluster-access.ts';
 import { objectPath, ownedKind, type OwnedKind } from './owned-kinds.ts';
 
 export const FIELD_MANAGER = 'recall-pipeline-operator';
 
 export type ReadVerb = 'get' | 'list';
-export type WriteVerb = 'apply' | 'create' | 'patch' | 'delete' | 'status' | 'event';
+export type WriteVerb = 'apply' | 'create' | 'update' | 'patch' | 'delete' | 'status' | 'event';
 
 export interface JsonObject {
   apiVersion?: string;
@@ -61,17 +61,14 @@ interface RequestOptions {
 }
 
 export class KubeApi {
-  readonly #config: k8s.KubeConfig;
-  readonly #server: URL;
+  readonly #access: ClusterAccess;
   readonly #onRequest: (verb: ReadVerb | WriteVerb) => void;
-  #agent: http.Agent | undefined;
+  readonly #agent: http.Agent;
 
-  constructor(config: k8s.KubeConfig, onRequest: (verb: ReadVerb | WriteVerb) => void = () => {}) {
-    const server = config.getCurrentCluster()?.server;
-    if (!server) throw new Error('the kubeconfig has no current cluster (check --kubeconfig or KUBECONFIG)');
-    this.#config = config;
-    this.#server = new URL(server);
+  constructor(access: ClusterAccess, onRequest: (verb: ReadVerb | WriteVerb) => void = () => {}) {
+    this.#access = access;
     this.#onRequest = onRequest;
+    this.#agent = connectionPool(access, { maxSockets: 16 });
   }
 
   async list<T>(path: string, labelSelector?: string): Promise<JsonList<T>> {
@@ -101,8 +98,17 @@ export class KubeApi {
   }
 
   async create(object: JsonObject): Promise<JsonObject> {
-    const path = this.#pathOf(object).replace(/\/[^/]+$/, '');
-    return this.#request('create', 'POST', path, { body: object, query: { fieldManager: FIELD_MANAGER } });
+    return this.createIn(this.#pathOf(object).replace(/\/[^/]+$/, ''), object);
+  }
+
+  /** Creates an object of a kind the operator does not own (its Lease) in a collection path. */
+  async createIn<T>(collectionPath: string, object: T): Promise<T> {
+    return this.#request('create', 'POST', collectionPath, { body: object, query: { fieldManager: FIELD_MANAGER } });
+  }
+
+  /** Replaces an object whole; its resourceVersion makes it fail with 409 if it changed since read. */
+  async replace<T>(path: string, object: T): Promise<T> {
+    return this.#request('update', 'PUT', path, { body: object, query: { fieldManager: FIELD_MANAGER } });
   }
 
   async mergePatch(object: JsonObject, patch: unknown): Promise<JsonObject> {
@@ -143,13 +149,10 @@ export class KubeApi {
     path: string,
     options: RequestOptions = {},
   ): Promise<T> {
-    const url = new URL(path, this.#server);
+    const url = new URL(this.#access.server + path);
     for (const [key, value] of Object.entries(options.query ?? {}))
       if (value !== undefined) url.searchParams.set(key, value);
-    // Credentials are applied per request: tokens from files or exec plugins may rotate.
-    const auth: https.RequestOptions = {};
-    await this.#config.applyToHTTPSOptions(auth);
-    const agent = (this.#agent ??= this.#keepAliveAgent(auth));
+    const authHeaders = await this.#access.authHeaders();
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     this.#onRequest(verb);
     const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
@@ -157,9 +160,9 @@ export class KubeApi {
         url,
         {
           method,
-          agent,
+          agent: this.#agent,
           headers: {
-            ...(auth.headers as Record<string, string> | undefined),
+            ...authHeaders,
             accept: 'application/json',
             // An explicit length: the apiserver answers a chunked DELETE body with 400.
             ...(body === undefined
@@ -169,7 +172,6 @@ export class KubeApi {
                   'content-length': Buffer.byteLength(body),
                 }),
           },
-          auth: auth.auth,
           timeout: 30_000,
         },
         (response) => {
@@ -191,23 +193,12 @@ export class KubeApi {
     }
     return (text === '' ? undefined : JSON.parse(text)) as T;
   }
+}
 
-  /** One connection pool for the process, with the TLS material client-node resolved from the kubeconfig. */
-  #keepAliveAgent(auth: https.RequestOptions): http.Agent {
-    if (this.#server.protocol !== 'https:') return new http.Agent({ keepAlive: true });
-    const cluster = this.#config.getCurrentCluster();
-    return new https.Agent({
-      keepAlive: true,
-      maxSockets: 16,
-      ca: auth.ca,
-      cert: auth.cert,
-      key: auth.key,
-      pfx: auth.pfx,
-      passphrase: auth.passphrase,
-      ...(cluster?.skipTLSVerify ? { rejectUnauthorized: false } : {}),
-      ...(cluster?.tlsServerName ? { servername: cluster.tlsServerName } : {}),
-    });
-  }
+/** A keep-alive connection pool to the apiserver, trusting and presenting what the access says. */
+export function connectionPool(access: ClusterAccess, options: http.AgentOptions = {}): http.Agent {
+  if (!access.server.startsWith('https:')) return new http.Agent({ keepAlive: true, ...options });
+  return new https.Agent({ keepAlive: true, ...access.tls, ...options });
 }
 
 function parseOr(text: string, fallback: unknown): unknown {

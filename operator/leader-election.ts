@@ -7,7 +7,7 @@
  * between replicas does not matter. Every write carries the resourceVersion it read, so two
  * candidates can never both win.
  */
-import * as k8s from '@kubernetes/client-node';
+import { KubeApiError, type KubeApi } from './kube-api.ts';
 
 export interface LeaderElectionOptions {
   namespace: string;
@@ -38,11 +38,30 @@ export function defaultElectionTimings(): Pick<
 }
 
 function statusCode(error: unknown): number | undefined {
-  return error instanceof k8s.ApiException ? error.code : undefined;
+  return error instanceof KubeApiError ? error.code : undefined;
+}
+
+/** The fields of a coordination.k8s.io/v1 Lease that election reads and writes. */
+interface Lease {
+  apiVersion: 'coordination.k8s.io/v1';
+  kind: 'Lease';
+  metadata: { name: string; namespace: string; resourceVersion?: string };
+  spec?: {
+    holderIdentity?: string;
+    leaseDurationSeconds?: number;
+    acquireTime?: string;
+    renewTime?: string;
+    leaseTransitions?: number;
+  };
+}
+
+/** A metav1.MicroTime: RFC 3339 with exactly six fractional digits, as the apiserver parses it. */
+function microTimeNow(): string {
+  return new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
 export class LeaderElector {
-  readonly #api: k8s.CoordinationV1Api;
+  readonly #api: KubeApi;
   readonly #options: LeaderElectionOptions;
   readonly #callbacks: LeadershipCallbacks;
   #leading = false;
@@ -51,8 +70,8 @@ export class LeaderElector {
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
 
-  constructor(config: k8s.KubeConfig, options: LeaderElectionOptions, callbacks: LeadershipCallbacks) {
-    this.#api = config.makeApiClient(k8s.CoordinationV1Api);
+  constructor(api: KubeApi, options: LeaderElectionOptions, callbacks: LeadershipCallbacks) {
+    this.#api = api;
     this.#options = options;
     this.#callbacks = callbacks;
   }
@@ -75,11 +94,7 @@ export class LeaderElector {
       if (lease?.spec?.holderIdentity !== this.#options.identity) return;
       lease.spec.holderIdentity = undefined;
       lease.spec.leaseDurationSeconds = 1;
-      await this.#api.replaceNamespacedLease({
-        name: this.#options.leaseName,
-        namespace: this.#options.namespace,
-        body: lease,
-      });
+      await this.#api.replace(this.#leasePath(), lease);
     } catch (error) {
       this.#callbacks.onError?.(error);
     }
@@ -122,9 +137,13 @@ export class LeaderElector {
     else this.#callbacks.onStoppedLeading();
   }
 
-  async #read(): Promise<k8s.V1Lease | undefined> {
+  #leasePath(): string {
+    return `/apis/coordination.k8s.io/v1/namespaces/${this.#options.namespace}/leases/${this.#options.leaseName}`;
+  }
+
+  async #read(): Promise<Lease | undefined> {
     try {
-      return await this.#api.readNamespacedLease({ name: this.#options.leaseName, namespace: this.#options.namespace });
+      return await this.#api.get<Lease>(this.#leasePath());
     } catch (error) {
       if (statusCode(error) === 404) return undefined;
       throw error;
@@ -134,23 +153,22 @@ export class LeaderElector {
   /** One attempt; true when this replica holds the lease afterwards. */
   async #tryAcquireOrRenew(): Promise<boolean> {
     const { identity, leaseName, namespace } = this.#options;
-    const now = new k8s.V1MicroTime();
+    const now = microTimeNow();
     const lease = await this.#read();
     const leaseDurationSeconds = Math.ceil(this.#options.leaseDurationMs / 1000);
 
     if (!lease) {
       try {
-        await this.#api.createNamespacedLease({
-          namespace,
-          body: {
-            metadata: { name: leaseName, namespace },
-            spec: {
-              holderIdentity: identity,
-              leaseDurationSeconds,
-              acquireTime: now,
-              renewTime: now,
-              leaseTransitions: 0,
-            },
+        await this.#api.createIn<Lease>(`/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`, {
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { name: leaseName, namespace },
+          spec: {
+            holderIdentity: identity,
+            leaseDurationSeconds,
+            acquireTime: now,
+            renewTime: now,
+            leaseTransitions: 0,
           },
         });
         return true;
@@ -182,7 +200,7 @@ export class LeaderElector {
       }),
     };
     try {
-      await this.#api.replaceNamespacedLease({ name: leaseName, namespace, body: lease });
+      await this.#api.replace(this.#leasePath(), lease);
       return true;
     } catch (error) {
       if (statusCode(error) === 409) return false; // someone else wrote it since we read it

@@ -5,6 +5,7 @@
  */
 import type * as k8s from '@kubernetes/client-node';
 import { API_GROUP_VERSION, PLURAL } from '../charts/api/group.ts';
+import type { ClusterAccess } from './cluster-access.ts';
 import { MANAGED_BY } from '../charts/labels.ts';
 import { isApiError, type JsonList, type JsonObject, type KubeApi } from './kube-api.ts';
 import { collectionPath, kindKey, OWNED_KINDS, type OwnedKind } from './owned-kinds.ts';
@@ -31,9 +32,9 @@ export class ObjectCaches {
   readonly #children = new Map<string, ResilientInformer<k8s.KubernetesObject>>();
   readonly #synced = new Set<string>();
 
-  constructor(config: k8s.KubeConfig, api: KubeApi, events: CacheEvents, options: ObjectCachesOptions = {}) {
+  constructor(access: ClusterAccess, api: KubeApi, events: CacheEvents, options: ObjectCachesOptions = {}) {
     const informer = (what: string, path: string, labelSelector: string | undefined, onEvent: CacheEvents['onChild']) =>
-      new ResilientInformer<k8s.KubernetesObject>(config, {
+      new ResilientInformer<k8s.KubernetesObject>(access, {
         path,
         labelSelector,
         list: async (selector) => {

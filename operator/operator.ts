@@ -5,9 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import * as k8s from '@kubernetes/client-node';
 import type { ContextOptions } from '../charts/pipeline-context.ts';
 import { createLogger, type Logger } from '../src/logging/logger.ts';
+import { loadClusterAccess, type ClusterAccess } from './cluster-access.ts';
 import { EventRecorder } from './event-recorder.ts';
 import { ExternalTopics } from './external-topics.ts';
 import { startHealthServer, type HealthServer } from './health-server.ts';
@@ -21,11 +21,19 @@ import { WorkQueue } from './work-queue.ts';
 
 export const DEFAULT_LEASE_NAME = 'recall-pipeline-operator';
 
-const WRITE_VERBS: ReadonlySet<string> = new Set<WriteVerb>(['apply', 'create', 'patch', 'delete', 'status', 'event']);
+const WRITE_VERBS: ReadonlySet<string> = new Set<WriteVerb>([
+  'apply',
+  'create',
+  'update',
+  'patch',
+  'delete',
+  'status',
+  'event',
+]);
 
 export interface OperatorOptions {
-  /** A loaded KubeConfig, or a kubeconfig file; client-node's defaults (in-cluster included) when unset. */
-  kubeconfig?: k8s.KubeConfig | string;
+  /** A kubeconfig file, or access already resolved; KUBECONFIG, ~/.kube/config or in-cluster when unset. */
+  kubeconfig?: string | ClusterAccess;
   /** Watch and reconcile one namespace; every namespace when unset. */
   namespace?: string;
   /** Pipelines reconciled at once. */
@@ -61,20 +69,13 @@ export interface RunningOperator {
   stop(): Promise<void>;
 }
 
-function loadConfig(kubeconfig: OperatorOptions['kubeconfig']): k8s.KubeConfig {
-  if (kubeconfig instanceof k8s.KubeConfig) return kubeconfig;
-  const config = new k8s.KubeConfig();
-  if (kubeconfig) config.loadFromFile(kubeconfig);
-  else config.loadFromDefault();
-  return config;
-}
-
 export async function startOperator(options: OperatorOptions = {}): Promise<RunningOperator> {
   const log = options.logger ?? createLogger('operator');
-  const config = loadConfig(options.kubeconfig);
+  const access =
+    typeof options.kubeconfig === 'object' ? options.kubeconfig : await loadClusterAccess(options.kubeconfig);
   const metrics = createOperatorMetrics({ processMetrics: options.processMetrics ?? false });
   const identity = `${process.env.POD_NAME ?? os.hostname()}-${randomBytes(3).toString('hex')}`;
-  const api = new KubeApi(config, (verb) => {
+  const api = new KubeApi(access, (verb) => {
     metrics.apiRequests.inc({ verb });
     if (WRITE_VERBS.has(verb)) metrics.apiWrites.inc({ verb });
   });
@@ -118,7 +119,7 @@ export async function startOperator(options: OperatorOptions = {}): Promise<Runn
     }
   };
   const caches: ObjectCaches = new ObjectCaches(
-    config,
+    access,
     api,
     {
       onPipeline: (pipeline, deleted) => {
@@ -160,8 +161,9 @@ export async function startOperator(options: OperatorOptions = {}): Promise<Runn
 
   let elector: LeaderElector | undefined;
   if (electionEnabled && options.leaderElection) {
+    // Its own client: lease renewals are the election's traffic, not reconciles', and stay out of the request metrics.
     elector = new LeaderElector(
-      config,
+      new KubeApi(access),
       { leaseName: DEFAULT_LEASE_NAME, identity, ...defaultElectionTimings(), ...options.leaderElection },
       {
         onStartedLeading: () => {

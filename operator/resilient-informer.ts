@@ -4,7 +4,12 @@
  * - a watch can go silent without an error: relist periodically;
  * - events replay after every restart: handlers must be idempotent (ours only enqueue keys).
  */
-import * as k8s from '@kubernetes/client-node';
+import type http from 'node:http';
+import type * as k8s from '@kubernetes/client-node';
+// The informer alone: the package's index would load every generated API client as well (see cluster-access.ts).
+import { makeInformer } from '@kubernetes/client-node/dist/informer.js';
+import type { ClusterAccess } from './cluster-access.ts';
+import { connectionPool } from './kube-api.ts';
 
 export interface ResilientInformerOptions<T extends k8s.KubernetesObject> {
   /** Watch path, e.g. `/apis/rappelconso.io/v1alpha1/recallpipelines`. */
@@ -31,10 +36,10 @@ export class ResilientInformer<T extends k8s.KubernetesObject> {
   #relistTimer: NodeJS.Timeout | undefined;
   #stopped = true;
 
-  constructor(config: k8s.KubeConfig, options: ResilientInformerOptions<T>) {
+  constructor(access: ClusterAccess, options: ResilientInformerOptions<T>) {
     this.#options = { relistPeriodMs: 5 * 60_000, initialBackoffMs: 500, maxBackoffMs: 30_000, ...options };
-    this.#informer = k8s.makeInformer(
-      config,
+    this.#informer = makeInformer(
+      watchConfig(access),
       options.path,
       () => options.list(options.labelSelector),
       options.labelSelector,
@@ -103,4 +108,21 @@ export class ResilientInformer<T extends k8s.KubernetesObject> {
     }, this.#options.relistPeriodMs);
     this.#relistTimer.unref();
   }
+}
+
+/** One pool for every watch: each holds its connection open, so the pool is not capped. */
+const watchPools = new WeakMap<ClusterAccess, http.Agent>();
+
+/**
+ * What client-node's Watch reads from a KubeConfig, which is all it reads: the server, and the
+ * options of one request (connection pool and credentials), built from our ClusterAccess.
+ */
+function watchConfig(access: ClusterAccess): k8s.KubeConfig {
+  let agent = watchPools.get(access);
+  if (!agent) watchPools.set(access, (agent = connectionPool(access)));
+  const config = {
+    getCurrentCluster: () => ({ name: 'current', server: access.server, skipTLSVerify: false }),
+    applyToFetchOptions: async () => ({ agent, headers: await access.authHeaders() }),
+  } satisfies Pick<k8s.KubeConfig, 'getCurrentCluster' | 'applyToFetchOptions'>;
+  return config as unknown as k8s.KubeConfig;
 }

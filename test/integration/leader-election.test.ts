@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadClusterAccess } from '../../operator/cluster-access.ts';
+import { KubeApi } from '../../operator/kube-api.ts';
 import { LeaderElector } from '../../operator/leader-election.ts';
 import { connectionFor } from '../infra/connection.ts';
 
@@ -17,11 +19,14 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
 
 describe('leader election on a real Lease', () => {
   let config: k8s.KubeConfig;
+  let api: KubeApi;
   const namespace = `lease-${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
     config = new k8s.KubeConfig();
-    config.loadFromFile((await connectionFor('kubernetes')).KUBECONFIG!);
+    const { KUBECONFIG } = await connectionFor('kubernetes');
+    config.loadFromFile(KUBECONFIG!);
+    api = new KubeApi(await loadClusterAccess(KUBECONFIG!));
     await config.makeApiClient(k8s.CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
   });
 
@@ -32,7 +37,7 @@ describe('leader election on a real Lease', () => {
   function candidate(identity: string, leaseName: string) {
     const state = { leading: false, transitions: 0 };
     const elector = new LeaderElector(
-      config,
+      api,
       { namespace, leaseName, identity, ...timings },
       {
         onStartedLeading: () => {

@@ -33,7 +33,7 @@ describe('operator: a pipeline from create to delete', () => {
     client = new PipelineClient(config, namespace);
     await client.createNamespace();
     operator = await startOperator({
-      kubeconfig: config,
+      kubeconfig: KUBECONFIG!,
       namespace,
       logger: createLogger('operator', 'warn'),
       resyncPeriodMs: 60 * 60_000,

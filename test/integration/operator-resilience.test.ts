@@ -38,7 +38,7 @@ describe('operator: apiserver restart and invalid specs, on a private control pl
     await installCrd(config, crdWithoutSpecValidation());
     client = new PipelineClient(config, namespace);
     await client.createNamespace();
-    operator = await startOperator({ kubeconfig: config, logger: createLogger('operator', 'error') });
+    operator = await startOperator({ kubeconfig: scratch.env.KUBECONFIG!, logger: createLogger('operator', 'error') });
     await until(() => operator.isReady(), 'the operator caches to sync');
   });
 

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadClusterAccess } from '../../operator/cluster-access.ts';
 import { ResilientInformer } from '../../operator/resilient-informer.ts';
 import { componentEntry } from '../infra/components.ts';
 import { restartApiServer } from '../infra/kubernetes.ts';
@@ -17,15 +18,16 @@ async function until(condition: () => boolean, what: string, timeoutMs = 30_000)
 describe('ResilientInformer against a kube-apiserver that restarts', () => {
   let scratch: ScratchEnvironment;
   let core: k8s.CoreV1Api;
-  let config: k8s.KubeConfig;
+  let kubeconfig: string;
   const namespace = 'informer-test';
 
   beforeAll(async () => {
     // A private control plane: restarting the shared one would disturb other tests.
     scratch = scratchEnvironment('recall-informer-');
     const { KUBECONFIG } = await scratch.start(componentEntry('kubernetes'));
-    config = new k8s.KubeConfig();
-    config.loadFromFile(KUBECONFIG!);
+    kubeconfig = KUBECONFIG!;
+    const config = new k8s.KubeConfig();
+    config.loadFromFile(kubeconfig);
     core = config.makeApiClient(k8s.CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: namespace } } });
   });
@@ -38,7 +40,7 @@ describe('ResilientInformer against a kube-apiserver that restarts', () => {
     const seen = new Set<string>();
     const deleted = new Set<string>();
     const errors: unknown[] = [];
-    const informer = new ResilientInformer<k8s.V1ConfigMap>(config, {
+    const informer = new ResilientInformer<k8s.V1ConfigMap>(await loadClusterAccess(kubeconfig), {
       path: `/api/v1/namespaces/${namespace}/configmaps`,
       list: (labelSelector) => core.listNamespacedConfigMap({ namespace, labelSelector }),
       labelSelector: 'test=informer',
