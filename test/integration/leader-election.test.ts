@@ -26,7 +26,7 @@ describe('leader election on a real Lease', () => {
     config = new k8s.KubeConfig();
     const { KUBECONFIG } = await connectionFor('kubernetes');
     config.loadFromFile(KUBECONFIG!);
-    api = new KubeApi(await loadClusterAccess(KUBECONFIG!));
+    api = new KubeApi(await loadClusterAccess(KUBECONFIG));
     await config.makeApiClient(k8s.CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
   });
 
