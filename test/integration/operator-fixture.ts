@@ -51,7 +51,11 @@ export function loadConfig(kubeconfig: string): k8s.KubeConfig {
   return config;
 }
 
-/** Installs (or takes over, forced) the RecallPipeline CRD and waits until it serves. */
+/**
+ * Installs (or takes over, forced) the RecallPipeline CRD and waits until it serves: Established,
+ * then its storage ready (the apiserver answers 429 "storage is (re)initializing" until then, and
+ * holds the first create for seconds).
+ */
 export async function installCrd(config: k8s.KubeConfig, crd = recallPipelineCrd()): Promise<void> {
   await rawApplier(config, 'recall-operator-test')(crd);
   const api = config.makeApiClient(k8s.ApiextensionsV1Api);
@@ -59,6 +63,15 @@ export async function installCrd(config: k8s.KubeConfig, crd = recallPipelineCrd
     const live = await api.readCustomResourceDefinition({ name: CRD_NAME });
     return live.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
   }, 'the RecallPipeline CRD to be Established');
+  const custom = config.makeApiClient(k8s.CustomObjectsApi);
+  await until(
+    () =>
+      custom
+        .listClusterCustomObject({ group: API_GROUP, version: API_VERSION, plural: PLURAL })
+        .then(() => true)
+        .catch(() => false),
+    'the RecallPipeline storage to serve',
+  );
 }
 
 export class PipelineClient {
