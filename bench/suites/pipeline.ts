@@ -6,7 +6,9 @@
  * consumer having caught up, without process start-up; the consumer's tail is the part after the
  * producer finished.
  */
+import os from 'node:os';
 import { copyFloorMs } from '../copy-floor.ts';
+import { daemonCpuMs } from '../daemon-cpu.ts';
 import { runRecallInChild } from '../recall-child.ts';
 import { migrate } from '../../src/postgres/migrate.ts';
 import { tableName } from '../../src/postgres/table-name.ts';
@@ -44,7 +46,9 @@ export const pipelineSuite: BenchSuite = {
     const floorTable = uniqueName('bench_floor');
     try {
       const args = ['pipeline', '--pipeline', pipeline, '--data', RAPPELCONSO0_RECORDS, '--topic', pipeline];
+      const daemonsBefore = daemonCpuMs(['kafka', 'postgres']);
       const full = await runRecallInChild([...args, '--table', loadTable], connections.env);
+      const daemonsAfter = daemonCpuMs(['kafka', 'postgres']);
       const empty = await runRecallInChild([...args, '--table', loadTable], connections.env);
 
       const rows = latestPerReference(realRecords().map((raw) => recallRevision(raw))).map(toRecallRow);
@@ -92,6 +96,18 @@ export const pipelineSuite: BenchSuite = {
         ],
       ))
         print(line);
+
+      // Where the time goes: the run is CPU-bound, so its wall time cannot fall below the CPU
+      // seconds every process spent, shared over the machine's cores.
+      const spent = (name: string) => daemonsAfter.get(name)! - daemonsBefore.get(name)!;
+      const cpuTotal = full.cpuMs + spent('kafka') + spent('postgres');
+      const cores = os.availableParallelism();
+      print('');
+      print(
+        `CPU during the full load: recall process ${seconds(full.cpuMs)} (start-up included), Kafka ${seconds(spent('kafka'))}, ` +
+          `PostgreSQL ${seconds(spent('postgres'))}; ${seconds(cpuTotal)} in all over ${cores} cores = ` +
+          `${seconds(cpuTotal / cores)} of wall time at the least, against ${seconds(full.wallMs)} measured`,
+      );
     } finally {
       await dropRecallTable(db, loadTable);
       await dropRecallTable(db, floorTable);

@@ -51,12 +51,25 @@ export async function* recordPages(
     now: options.now,
   })) {
     options.onWindow?.(window, planned);
-    for (let offset = 0; ;) {
+    const fetchPage = (offset: number) => {
       const limit = Math.min(pageSize, cap - offset);
-      const page = await client.records(source.dataset, { where: where(window), orderBy, limit, offset });
-      if (page.results.length > 0) yield page.results;
+      const request = client
+        .records(source.dataset, { where: where(window), orderBy, limit, offset })
+        .then((page) => ({ page, limit }));
+      // Awaited on the next turn; a caller that stops reading first leaves it unobserved, not unhandled.
+      request.catch(() => {});
+      return request;
+    };
+    let next = fetchPage(0);
+    for (let offset = 0; ;) {
+      const { page, limit } = await next;
       offset += page.results.length;
-      if (page.results.length < limit || offset >= page.totalCount) break;
+      const more = page.results.length === limit && offset < page.totalCount;
+      // The next page is asked for before this one is handed over, so the API answers while the
+      // caller validates and sends: paging costs one round trip, not one per page.
+      if (more && offset < cap) next = fetchPage(offset);
+      if (page.results.length > 0) yield page.results;
+      if (!more) break;
       if (offset >= cap) {
         // The window grew past the cap while being read; what was read is kept, the rest waits.
         throw new Error(
