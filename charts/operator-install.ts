@@ -56,7 +56,8 @@ export const operatorRules: k8s.PolicyRule[] = [
   { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ALL_WRITE },
   { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: ALL_WRITE },
   { apiGroups: ['kafka.strimzi.io'], resources: ['kafkas', 'kafkanodepools', 'kafkatopics'], verbs: ALL_WRITE },
-  // Kubernetes lets a subject grant only what it holds: these are the Airflow pod launcher's rights.
+  // Kubernetes lets a subject grant only what it holds: these are the Airflow pod launcher's rights. The operator
+  // itself lists a finished run's pods, to read the counts in their termination messages.
   { apiGroups: [''], resources: ['pods'], verbs: ['create', 'get', 'list', 'watch', 'patch', 'delete'] },
   { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
   // Events on the pipelines it reconciles.

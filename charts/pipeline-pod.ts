@@ -4,6 +4,7 @@
  * run by hand, on create and on schedule are the same pod.
  */
 import { k8s } from 'cdk8s-plus-28';
+import { REPORT_FILE_VARIABLE } from '../src/reporting/run-report.ts';
 import { postgresEnv, type PipelineContext } from './pipeline-context.ts';
 import { containerSecurityContext, podSecurityContext, resourceRequirements, scratchVolume } from './security.ts';
 
@@ -17,6 +18,9 @@ const RECALL = ['node', 'src/cli/recall.ts'];
 const PIPELINE_RUN_AS = { user: 1000, group: 1000 };
 
 const tmp = scratchVolume('tmp', '/tmp');
+
+/** Kubernetes' default path, named so the report and the pod spec agree on it. */
+const TERMINATION_MESSAGE_PATH = '/dev/termination-log';
 
 /** Flags given only when the spec sets them; otherwise the data plane's own defaults apply. */
 function optionalFlags(flags: Record<string, string | number | undefined>): string[] {
@@ -64,7 +68,12 @@ export function pipelineContainer(ctx: PipelineContext, step: PipelineStep, name
     env: [
       ...postgresEnv(ctx.postgresConnection),
       ...(usesKafka ? [{ name: 'KAFKA_BROKERS', value: ctx.bootstrapServers }] : []),
+      // The run's counts become the container's termination message, which the operator reads.
+      ...(usesKafka ? [{ name: REPORT_FILE_VARIABLE, value: TERMINATION_MESSAGE_PATH }] : []),
     ],
+    terminationMessagePath: TERMINATION_MESSAGE_PATH,
+    // A failure writes no report: the log's tail tells why instead, in the pod's status.
+    terminationMessagePolicy: 'FallbackToLogsOnError',
     resources: resourceRequirements(ctx.spec.jobs.resources),
     securityContext: containerSecurityContext({ readOnlyRootFilesystem: true }),
     volumeMounts: [tmp.mount],

@@ -16,6 +16,10 @@ export interface Observation {
   phase: Phase;
   conditions: readonly ObservedCondition[];
   lastRun: LastRun | undefined;
+  /** From the latest producer report; the previous value stays when there is none. */
+  checkpoint?: string;
+  /** From the latest consumer report; the previous value stays when there is none. */
+  totalRecordsLoaded?: number;
 }
 
 export function nextStatus(
@@ -33,11 +37,14 @@ export function nextStatus(
     ...(observation.generation === undefined ? {} : { observedGeneration: observation.generation }),
     conditions: mergeConditions(previous?.conditions, observed, now),
     ...(observation.lastRun ? { lastRun: observation.lastRun } : {}),
-    // Written by the data plane's progress reporting when it exists; kept as they are.
-    ...(previous?.checkpoint === undefined ? {} : { checkpoint: previous.checkpoint }),
-    ...(previous?.totalRecordsLoaded === undefined ? {} : { totalRecordsLoaded: previous.totalRecordsLoaded }),
+    ...optional('checkpoint', observation.checkpoint ?? previous?.checkpoint),
+    ...optional('totalRecordsLoaded', observation.totalRecordsLoaded ?? previous?.totalRecordsLoaded),
   };
   return normalized(status) ?? status;
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
 /** The status as the apiserver would store it, or undefined when it does not match the schema. */

@@ -40,7 +40,8 @@ import {
 import { kindKey, objectPath, OWNED_KINDS } from './owned-kinds.ts';
 import { nextStatus, normalized, sameStatus, type Observation } from './pipeline-status.ts';
 import { ownerKey, pipelineKey, splitKey } from './pipeline-key.ts';
-import { jobOutcome, planRun, requestedRun, type LastRun } from './runs.ts';
+import { readRunReport, withReports, type RunReports } from './run-reports.ts';
+import { jobOutcome, planRun, requestedRun, type LastRun, type RunPlan } from './runs.ts';
 import { generateSecretData } from './secret-values.ts';
 
 /** How soon to look again at what only polling reveals (an external Kafka's topics). */
@@ -131,6 +132,8 @@ export class Reconciler {
       phase,
       conditions: [ready, ...infrastructure, lastRun.condition],
       lastRun: lastRun.lastRun,
+      checkpoint: lastRun.reports?.produce?.checkpoint,
+      totalRecordsLoaded: lastRun.reports?.consume?.tableRows,
     });
     if (failures.length > 0) {
       await this.#deps.events.record(pipeline, 'Warning', 'ApplyFailed', failures.join('; '));
@@ -202,7 +205,7 @@ export class Reconciler {
     ctx: PipelineContext,
     lastRun: LastRun | undefined,
     ready: boolean,
-  ): Promise<ReturnType<typeof planRun>> {
+  ): Promise<RunPlan & { reports?: RunReports }> {
     const now = new Date();
     const uid = pipeline.metadata?.uid;
     const jobOf = (step: RunStep, run: number): JsonObject | undefined => {
@@ -245,6 +248,15 @@ export class Reconciler {
       }
     }
     if (plan.event) await this.#deps.events.record(pipeline, plan.event.type, plan.event.reason, plan.event.message);
+    if (current && plan.reportsToRead?.length) {
+      const reports: RunReports = {};
+      for (const step of plan.reportsToRead) {
+        const report = await readRunReport(this.#deps.api, ctx.namespace, runJobName(ctx, step, current.number));
+        if (report?.step === 'produce') reports.produce = report;
+        if (report?.step === 'consume') reports.consume = report;
+      }
+      return { ...plan, lastRun: withReports(current, reports), reports };
+    }
     return plan;
   }
 

@@ -119,3 +119,24 @@ describe('planRun', () => {
     expect(later.condition).toMatchObject({ status: 'False', reason: 'Failed' });
   });
 });
+
+describe('planRun: which reports to read', () => {
+  const done: JobOutcome = { state: 'succeeded', at: '2026-01-02T00:00:00Z' };
+
+  it('reads the producer’s report once, as the consumer Job is created', () => {
+    expect(planRun(input({ lastRun: running }, { produce: done })).reportsToRead).toEqual(['produce']);
+    // Suspended, the consumer waits, and so does the read: a steady pipeline costs no request.
+    expect(planRun(input({ lastRun: running, suspended: true }, { produce: done })).reportsToRead).toBeUndefined();
+    expect(
+      planRun(input({ lastRun: running }, { produce: done, consume: { state: 'running' } })).reportsToRead,
+    ).toBeUndefined();
+  });
+
+  it('reads both reports as the run ends, none once it has ended', () => {
+    const ending = planRun(input({ lastRun: running }, { produce: done, consume: done }));
+    expect(ending.reportsToRead).toEqual(['produce', 'consume']);
+    expect(planRun(input({ lastRun: ending.lastRun }, { produce: done, consume: done })).reportsToRead).toBeUndefined();
+    const failed = planRun(input({ lastRun: running }, { produce: { state: 'failed', at: done.at, message: 'x' } }));
+    expect(failed.reportsToRead).toEqual([]);
+  });
+});

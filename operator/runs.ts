@@ -75,6 +75,8 @@ export interface RunPlan {
   /** What happened, for an Event. */
   event?: { type: 'Normal' | 'Warning'; reason: string; message: string };
   condition: ObservedCondition;
+  /** Steps whose Jobs finished just now: their reports give the run's counts (once, not every reconcile). */
+  reportsToRead?: RunStep[];
 }
 
 function timestamp(date: Date): string {
@@ -139,13 +141,14 @@ function advance(lastRun: LastRun, input: RunInput): RunPlan {
       condition: running(lastRun, 'produce'),
     };
   }
-  if (produce.state === 'failed') return end(lastRun, produce, 'producer');
+  if (produce.state === 'failed') return end(lastRun, produce, 'producer', []);
   const consume = input.outcome('consume');
   if (consume.state === 'absent' || consume.state === 'running') {
     const plan: RunPlan = { lastRun, condition: running(lastRun, 'consume') };
     if (consume.state === 'absent') {
       plan.ensure = ensure('consume');
       if (plan.ensure) {
+        plan.reportsToRead = ['produce'];
         plan.event = {
           type: 'Normal',
           reason: 'ConsumerStarted',
@@ -155,14 +158,20 @@ function advance(lastRun: LastRun, input: RunInput): RunPlan {
     }
     return plan;
   }
-  return end(lastRun, consume, 'consumer');
+  return end(lastRun, consume, 'consumer', ['produce', 'consume']);
 }
 
-function end(lastRun: LastRun, outcome: Extract<JobOutcome, { at: string }>, step: string): RunPlan {
+function end(
+  lastRun: LastRun,
+  outcome: Extract<JobOutcome, { at: string }>,
+  step: string,
+  reportsToRead: RunStep[],
+): RunPlan {
   const succeeded = outcome.state === 'succeeded';
   const ended: LastRun = { ...lastRun, completionTime: outcome.at, succeeded };
   return {
     lastRun: ended,
+    reportsToRead,
     event: succeeded
       ? { type: 'Normal', reason: 'RunSucceeded', message: `run ${lastRun.number} succeeded` }
       : {

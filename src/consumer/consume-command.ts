@@ -10,6 +10,7 @@ import type { Command } from '../cli/command.ts';
 import { connectionFlagOptions, connectionFlags } from '../cli/connection-flags.ts';
 import { untilStopped } from '../cli/until-stopped.ts';
 import { kafkaSettings, postgresSettings } from '../config/connection-settings.ts';
+import { REPORT_FILE_VARIABLE, writeRunReport } from '../reporting/run-report.ts';
 import { runConsumer, summaryLine } from './run-consumer.ts';
 
 export const consumeCommand: Command = {
@@ -25,6 +26,7 @@ export const consumeCommand: Command = {
         table: { type: 'string' },
         'dead-letter-topic': { type: 'string' },
         'until-caught-up': { type: 'boolean', default: false },
+        'report-file': { type: 'string' },
         ...connectionFlagOptions,
       },
       strict: true,
@@ -47,6 +49,11 @@ export const consumeCommand: Command = {
       }),
     );
     process.stdout.write(`${summaryLine(summary)}\n`);
+    const reportFile = values['report-file'] ?? env[REPORT_FILE_VARIABLE];
+    if (reportFile) {
+      const { inserted, updated, deadLettered, tableRows } = summary;
+      writeRunReport(reportFile, { step: 'consume', inserted, updated, deadLettered, tableRows });
+    }
     return 0;
   },
 };

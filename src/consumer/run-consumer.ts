@@ -55,13 +55,15 @@ export interface ConsumerSummary {
   /** Valid messages that changed nothing: replays, older revisions, duplicates within a batch. */
   unchanged: number;
   deadLettered: number;
+  /** Rows in the table when the consumer stopped. */
+  tableRows: number;
 }
 
 export function summaryLine(summary: ConsumerSummary): string {
   const upserted = summary.inserted + summary.updated;
   return (
     `consumed=${summary.consumed} upserted=${upserted} (inserted=${summary.inserted} updated=${summary.updated}) ` +
-    `unchanged=${summary.unchanged} dead-lettered=${summary.deadLettered}`
+    `unchanged=${summary.unchanged} dead-lettered=${summary.deadLettered} table-rows=${summary.tableRows}`
   );
 }
 
@@ -92,7 +94,14 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
     table: table.name,
   });
 
-  const summary: ConsumerSummary = { consumed: 0, inserted: 0, updated: 0, unchanged: 0, deadLettered: 0 };
+  const summary: ConsumerSummary = {
+    consumed: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    deadLettered: 0,
+    tableRows: 0,
+  };
   const batchStored = new Notifier();
   let failure: { error: unknown } | undefined;
   let reject: (error: unknown) => void = () => {};
@@ -211,6 +220,8 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
     // Waits for the batch in flight, which commits its offset before it returns.
     await consumer.disconnect();
     if (failure) throw failure.error;
+    const { rows } = await db.query<{ count: string }>(`SELECT count(*) FROM ${table.sql}`);
+    summary.tableRows = Number(rows[0]!.count);
     logger.info(summary, 'stopped');
     return summary;
   } finally {

@@ -1,6 +1,7 @@
 /**
  * `recall produce --pipeline NAME [--dataset ID] [--api-url URL] [--topic T] [--dead-letter-topic T]
- * [--page-size N] [--filter ODSQL] [--since YYYY-MM-DD] [--max-records N] [--dry-run]`: one producer run (see run-producer.ts); a summary line on stdout.
+ * [--page-size N] [--filter ODSQL] [--since YYYY-MM-DD] [--max-records N] [--dry-run] [--report-file FILE]`: one producer
+ * run (see run-producer.ts); a summary line on stdout and, with --report-file or RECALL_REPORT_FILE, a JSON report.
  * SIGTERM or SIGINT stops it after the current page, sent and checkpointed.
  */
 import { parseArgs } from 'node:util';
@@ -11,6 +12,7 @@ import { untilStopped } from '../cli/until-stopped.ts';
 import { kafkaSettings, postgresSettings } from '../config/connection-settings.ts';
 import { DEFAULT_API_URL, DEFAULT_TOPIC } from '../pipeline-defaults.ts';
 import { MAX_PAGE_SIZE } from '../source/explore-limits.ts';
+import { REPORT_FILE_VARIABLE, writeRunReport } from '../reporting/run-report.ts';
 import { describeCheckpoint, runProducer, type ProducerSummary } from './run-producer.ts';
 
 function positiveInteger(flag: string, value: string | undefined): number | undefined {
@@ -57,6 +59,7 @@ export const produceCommand: Command = {
         since: { type: 'string' },
         'max-records': { type: 'string' },
         'dry-run': { type: 'boolean' },
+        'report-file': { type: 'string' },
         ...connectionFlagOptions,
       },
       strict: true,
@@ -84,6 +87,15 @@ export const produceCommand: Command = {
       }),
     );
     process.stdout.write(`${summaryLine(summary)}\n`);
+    const reportFile = values['report-file'] ?? env[REPORT_FILE_VARIABLE];
+    if (reportFile && !summary.dryRun) {
+      writeRunReport(reportFile, {
+        step: 'produce',
+        sent: summary.sent,
+        deadLettered: summary.deadLettered,
+        ...(summary.checkpoint ? { checkpoint: describeCheckpoint(summary.checkpoint) } : {}),
+      });
+    }
     return 0;
   },
 };

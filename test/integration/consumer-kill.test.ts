@@ -5,6 +5,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumerGroupId } from '../../src/consumer/consumer-group.ts';
@@ -77,7 +80,9 @@ describe('the consumer process', () => {
     second.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const [code] = (await once(second, 'exit')) as [number | null];
     expect(code).toBe(0);
-    expect(output).toMatch(/^consumed=\d+ upserted=\d+ \(inserted=\d+ updated=0\) unchanged=\d+ dead-lettered=0$/m);
+    expect(output).toMatch(
+      /^consumed=\d+ upserted=\d+ \(inserted=\d+ updated=0\) unchanged=\d+ dead-lettered=0 table-rows=8803$/m,
+    );
 
     const { rows } = await bed.db.query<{ rows: number; references: number }>(
       `SELECT count(*)::int AS rows, count(DISTINCT reference_fiche)::int AS references FROM ${table}`,
@@ -91,7 +96,8 @@ describe('the consumer process', () => {
   it('without --until-caught-up, runs until SIGTERM, then commits what it stored and exits 0', async () => {
     const otherTable = uniqueName('sink_term');
     const otherPipeline = uniqueName('sink-term', '-');
-    const child = startConsumer(['--pipeline', otherPipeline, '--table', otherTable]);
+    const report = path.join(os.tmpdir(), `${otherPipeline}-report.json`);
+    const child = startConsumer(['--pipeline', otherPipeline, '--table', otherTable, '--report-file', report]);
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = once(child, 'exit');
@@ -100,11 +106,21 @@ describe('the consumer process', () => {
       child.kill('SIGTERM');
       const [code] = (await exited) as [number | null];
       expect(code).toBe(0);
-      expect(output).toContain('consumed=8810 upserted=8803 (inserted=8803 updated=0) unchanged=7 dead-lettered=0');
+      expect(output).toContain(
+        'consumed=8810 upserted=8803 (inserted=8803 updated=0) unchanged=7 dead-lettered=0 table-rows=8803',
+      );
+      expect(JSON.parse(fs.readFileSync(report, 'utf8'))).toEqual({
+        step: 'consume',
+        inserted: 8803,
+        updated: 0,
+        deadLettered: 0,
+        tableRows: 8803,
+      });
       const lags = await groupLag(bed.admin, consumerGroupId(otherPipeline), topic);
       expect(lags.map((entry) => entry.lag)).toEqual([0, 0, 0]);
     } finally {
       await dropRecallTable(bed.db, otherTable);
+      fs.rmSync(report, { force: true });
     }
   });
 });

@@ -11,6 +11,7 @@
  *   status validation of Kubernetes 1.34 refuses a Complete condition the pods do not back);
  * - KafkaTopics get a Ready condition, as Strimzi's Topic Operator would write.
  */
+import type { RecallPipelineStatus } from '../../charts/api/status-schema.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as k8s from '@kubernetes/client-node';
 import { recallPipelineCrd } from '../../charts/api/crd.ts';
@@ -200,8 +201,11 @@ export class PipelineClient {
     return marked;
   }
 
-  /** Plays the kubelet for a Job: its pods end with `phase`. Returns how many pods it ended. */
-  async finishJobPods(jobName: string, phase: 'Succeeded' | 'Failed'): Promise<number> {
+  /**
+   * Plays the kubelet for a Job: its pods end with `phase`, and with `message` as the termination
+   * message (what the container wrote to /dev/termination-log). Returns how many pods it ended.
+   */
+  async finishJobPods(jobName: string, phase: 'Succeeded' | 'Failed', message?: string): Promise<number> {
     const pods = await this.core.listNamespacedPod({ namespace: this.namespace, labelSelector: `job-name=${jobName}` });
     let ended = 0;
     for (const pod of pods.items) {
@@ -229,6 +233,7 @@ export class PipelineClient {
                       startedAt: now,
                       finishedAt: now,
                       reason: phase === 'Succeeded' ? 'Completed' : 'Error',
+                      ...(message === undefined ? {} : { message }),
                     },
                   },
                 },
@@ -341,12 +346,8 @@ export interface Pipeline {
     annotations?: Record<string, string>;
   };
   spec: Record<string, unknown>;
-  status?: {
-    phase?: string;
-    observedGeneration?: number;
-    conditions?: StatusCondition[];
-    lastRun?: { number: number; trigger?: string; startTime: string; completionTime?: string; succeeded?: boolean };
-  };
+  /** As the operator writes it (the schema's output: the apiserver fills the same defaults). */
+  status?: RecallPipelineStatus;
 }
 
 /** A counter's total over all its labels, from a prom-client registry's JSON. */

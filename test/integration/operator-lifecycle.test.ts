@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOperator, type RunningOperator } from '../../operator/operator.ts';
+import type { RunReport } from '../../src/reporting/run-report.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { connectionFor } from '../infra/connection.ts';
 import { counterTotal, installCrd, loadConfig, PipelineClient, until } from './operator-fixture.ts';
@@ -132,12 +133,33 @@ describe('operator: a pipeline from create to delete', () => {
     expect(await client.jobNames()).not.toContain('rp-consume-1');
     expect((await client.get(name)).status?.phase).toBe('Running');
 
-    await until(() => client.finishJobPods('rp-produce-1', 'Succeeded').then((ended) => ended > 0), 'the producer pod');
+    // The reports the real commands write to the termination message (test/integration/producer and consumer-kill).
+    const produced: RunReport = { step: 'produce', sent: 8810, deadLettered: 2, checkpoint: '2023-06-30 (+19 at it)' };
+    const consumed: RunReport = { step: 'consume', inserted: 8800, updated: 3, deadLettered: 1, tableRows: 8803 };
+    await until(
+      () => client.finishJobPods('rp-produce-1', 'Succeeded', JSON.stringify(produced)).then((ended) => ended > 0),
+      'the producer pod',
+    );
     await until(async () => (await client.jobNames()).includes('rp-consume-1'), 'the consumer Job');
-    await until(() => client.finishJobPods('rp-consume-1', 'Succeeded').then((ended) => ended > 0), 'the consumer pod');
+    const consuming = await until(async () => {
+      const status = (await client.get(name)).status;
+      return status?.lastRun?.recordsProduced === 8810 ? status : undefined;
+    }, 'the producer’s counts in the status while the consumer runs');
+    expect(consuming).toMatchObject({ checkpoint: '2023-06-30 (+19 at it)', lastRun: { recordsDeadLettered: 2 } });
+    await until(
+      () => client.finishJobPods('rp-consume-1', 'Succeeded', JSON.stringify(consumed)).then((ended) => ended > 0),
+      'the consumer pod',
+    );
 
     const done = await client.waitForCondition(name, 'LastRunSucceeded', 'True', 'Succeeded');
-    expect(done.status?.lastRun).toMatchObject({ number: 1, succeeded: true });
+    expect(done.status?.lastRun).toMatchObject({
+      number: 1,
+      succeeded: true,
+      recordsProduced: 8810,
+      recordsLoaded: 8803,
+      recordsDeadLettered: 3,
+    });
+    expect(done.status).toMatchObject({ checkpoint: '2023-06-30 (+19 at it)', totalRecordsLoaded: 8803 });
     expect(done.status?.lastRun?.trigger).toBeUndefined();
     expect(done.status?.lastRun?.completionTime).toBeTruthy();
     expect(done.status?.phase).toBe('Ready');

@@ -184,11 +184,19 @@ describe('producer (real Kafka, PostgreSQL and the local API serving the real re
     expect(new Set(messages.map((message) => identity(JSON.parse(message.value) as RawRecord))).size).toBe(8810);
   });
 
-  it('recall produce --since starts at that date, and prints its summary line', async () => {
+  it('recall produce --since starts at that date, prints its summary line and writes its report', async () => {
     const api = await serve({ dataFile: RECORDS_FILE });
     const topic = newTopic('since');
     const fromJune = allRecords.filter((raw) => (raw.date_de_publication as string) >= '2023-06-01').length;
-    const env = { ...process.env, ...(await connectionFor('kafka')), ...schema.env, RECALL_LOG_LEVEL: 'error' };
+    const report = path.join(scratch, 'since-report.json');
+    const env = {
+      ...process.env,
+      ...(await connectionFor('kafka')),
+      ...schema.env,
+      RECALL_LOG_LEVEL: 'error',
+      // As the Job's pod template sets it, to its termination message.
+      RECALL_REPORT_FILE: report,
+    };
     const args = ['produce', '--pipeline', 'since', '--api-url', api.url, '--topic', topic, '--since', '2023-06-01'];
     const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', 'src/cli/recall.ts', ...args], {
       env,
@@ -203,6 +211,12 @@ describe('producer (real Kafka, PostgreSQL and the local API serving the real re
       ),
     );
     expect(await readTopic(brokers, topic)).toHaveLength(fromJune);
+    expect(JSON.parse(fs.readFileSync(report, 'utf8'))).toEqual({
+      step: 'produce',
+      sent: fromJune,
+      deadLettered: 0,
+      checkpoint: '2023-06-30 (+19 at it)',
+    });
   });
 
   it('never asks beyond the offset cap: a lower cap splits the range into windows that cover everything', async () => {

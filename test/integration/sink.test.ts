@@ -51,7 +51,14 @@ describe('a full load of the 8,810 real records', () => {
 
   it('stores one row per reference_fiche, each equal to the original pipeline’s row', async () => {
     const summary = await consume(topic, table);
-    expect(summary).toEqual({ consumed: 8810, inserted: 8803, updated: 0, unchanged: 7, deadLettered: 0 });
+    expect(summary).toEqual({
+      consumed: 8810,
+      inserted: 8803,
+      updated: 0,
+      unchanged: 7,
+      deadLettered: 0,
+      tableRows: 8803,
+    });
 
     const { rows } = await bed.db.query<Record<string, string | null>>(
       `SELECT ${ORIGINAL_COLUMNS.join(', ')} FROM ${table}`,
@@ -63,7 +70,14 @@ describe('a full load of the 8,810 real records', () => {
   it('changes nothing when a new consumer group replays the whole topic', async () => {
     const before = await tableDigest(table);
     const summary = await consume(topic, table);
-    expect(summary).toEqual({ consumed: 8810, inserted: 0, updated: 0, unchanged: 8810, deadLettered: 0 });
+    expect(summary).toEqual({
+      consumed: 8810,
+      inserted: 0,
+      updated: 0,
+      unchanged: 8810,
+      deadLettered: 0,
+      tableRows: 8803,
+    });
     expect(await tableDigest(table)).toBe(before);
   });
 
@@ -128,6 +142,7 @@ describe('revisions of a recall', () => {
       updated: 1,
       unchanged: 0,
       deadLettered: 0,
+      tableRows: 1,
     });
     const second = await bed.db.query<Record<string, unknown>>(`SELECT * FROM ${table}`);
     expect(second.rows).toHaveLength(1);
@@ -148,6 +163,7 @@ describe('revisions of a recall', () => {
       updated: 0,
       unchanged: 1,
       deadLettered: 0,
+      tableRows: 1,
     });
     expect(await tableDigest(table)).toBe(digest);
   });
@@ -187,6 +203,7 @@ describe('malformed messages', () => {
       updated: 0,
       unchanged: 0,
       deadLettered: 6,
+      tableRows: 3,
     });
     expect((await bed.db.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]).toEqual({ n: 3 });
 

@@ -1,0 +1,50 @@
+/**
+ * The counts of a finished run, read from its pods' termination messages (src/reporting/
+ * run-report.ts writes them) into the pipeline's status. Read once per finished step, when the run
+ * moves on, so a steady pipeline still costs no request.
+ */
+import { parseRunReport, type RunReport } from '../src/reporting/run-report.ts';
+import type { JsonObject, KubeApi } from './kube-api.ts';
+import type { LastRun } from './runs.ts';
+
+export type ProduceReport = Extract<RunReport, { step: 'produce' }>;
+export type ConsumeReport = Extract<RunReport, { step: 'consume' }>;
+
+export interface RunReports {
+  produce?: ProduceReport;
+  consume?: ConsumeReport;
+}
+
+interface ContainerStatus {
+  state?: { terminated?: { exitCode?: number; message?: string } };
+}
+
+/** The report of a Job's pod that ended well; undefined when no pod left one (gone, or failed). */
+export async function readRunReport(api: KubeApi, namespace: string, jobName: string): Promise<RunReport | undefined> {
+  // The Job controller labels its pods with the Job's name.
+  const pods = await api.list<JsonObject>(
+    `/api/v1/namespaces/${namespace}/pods`,
+    `batch.kubernetes.io/job-name=${jobName}`,
+  );
+  for (const pod of pods.items) {
+    const statuses = (pod.status as { containerStatuses?: ContainerStatus[] } | undefined)?.containerStatuses ?? [];
+    for (const status of statuses) {
+      const terminated = status.state?.terminated;
+      if (terminated?.exitCode !== 0) continue;
+      const report = parseRunReport(terminated.message);
+      if (report) return report;
+    }
+  }
+  return undefined;
+}
+
+/** The run with the counts its reports give; counts without a report stay as they were. */
+export function withReports(lastRun: LastRun, reports: RunReports): LastRun {
+  const { produce, consume } = reports;
+  return {
+    ...lastRun,
+    ...(produce ? { recordsProduced: produce.sent } : {}),
+    ...(consume ? { recordsLoaded: consume.inserted + consume.updated } : {}),
+    ...(produce || consume ? { recordsDeadLettered: (produce?.deadLettered ?? 0) + (consume?.deadLettered ?? 0) } : {}),
+  };
+}
