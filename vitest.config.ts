@@ -11,7 +11,13 @@ export default defineConfig({
         test: {
           name: 'unit',
           // Unit tests live next to the code they test.
-          include: ['src/**/*.test.ts', 'charts/**/*.test.ts', 'operator/**/*.test.ts', 'test/infra/**/*.test.ts'],
+          include: [
+            'src/**/*.test.ts',
+            'charts/**/*.test.ts',
+            'operator/**/*.test.ts',
+            'test/infra/**/*.test.ts',
+            'test/packaging/**/*.test.ts',
+          ],
         },
       },
       {

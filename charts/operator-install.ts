@@ -7,7 +7,7 @@ import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { DEFAULT_PIPELINE_IMAGE } from '../src/pipeline-defaults.ts';
+import { DEFAULT_PIPELINE_IMAGE, PIPELINE_IMAGE_USER } from '../src/pipeline-defaults.ts';
 import { recallPipelineCrd } from './api/crd.ts';
 import { API_GROUP, PLURAL } from './api/group.ts';
 import { APP_NAME, MANAGED_BY } from './labels.ts';
@@ -125,7 +125,7 @@ export class OperatorInstallChart extends Chart {
           spec: {
             serviceAccountName: OPERATOR_NAME,
             enableServiceLinks: false,
-            securityContext: podSecurityContext({ user: 1000, group: 1000 }),
+            securityContext: podSecurityContext(PIPELINE_IMAGE_USER),
             containers: [
               {
                 name: 'operator',

@@ -4,6 +4,7 @@
  * run by hand, on create and on schedule are the same pod.
  */
 import { k8s } from 'cdk8s-plus-28';
+import { PIPELINE_IMAGE_USER } from '../src/pipeline-defaults.ts';
 import { REPORT_FILE_VARIABLE } from '../src/reporting/run-report.ts';
 import { postgresEnv, type PipelineContext } from './pipeline-context.ts';
 import { containerSecurityContext, podSecurityContext, resourceRequirements, scratchVolume } from './security.ts';
@@ -14,8 +15,6 @@ export type PipelineStep = (typeof PIPELINE_STEPS)[number];
 /** The `recall` command as the image runs it (its working directory is the project's root). */
 const RECALL = ['node', 'src/cli/recall.ts'];
 
-/** The `node` user of the official Node.js images the pipeline image builds on. */
-const PIPELINE_RUN_AS = { user: 1000, group: 1000 };
 
 const tmp = scratchVolume('tmp', '/tmp');
 
@@ -95,7 +94,7 @@ export function pipelinePodSpec(
     restartPolicy: 'Never',
     automountServiceAccountToken: false,
     enableServiceLinks: false,
-    securityContext: podSecurityContext(PIPELINE_RUN_AS),
+    securityContext: podSecurityContext(PIPELINE_IMAGE_USER),
     initContainers: step === 'consume' ? [pipelineContainer(ctx, 'migrate')] : [],
     containers: [pipelineContainer(ctx, step, options.containerName)],
     volumes: [tmp.volume],

@@ -25,3 +25,6 @@ export function deadLetterTopic(topic: string): string {
  * run it. Tagged with the package's version, which a release publishes.
  */
 export const DEFAULT_PIPELINE_IMAGE = 'ghcr.io/rappelconso/recall-pipeline-operator:0.1.0';
+
+/** Who the image runs as: the `node` user of the official Node.js image it builds on (see the Dockerfile). */
+export const PIPELINE_IMAGE_USER = { user: 1000, group: 1000 } as const;

