@@ -15,7 +15,6 @@ export type PipelineStep = (typeof PIPELINE_STEPS)[number];
 /** The `recall` command as the image runs it (its working directory is the project's root). */
 const RECALL = ['node', 'src/cli/recall.ts'];
 
-
 const tmp = scratchVolume('tmp', '/tmp');
 
 /** Kubernetes' default path, named so the report and the pod spec agree on it. */
