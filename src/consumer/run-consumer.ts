@@ -21,6 +21,7 @@ import { deadLetterMessage } from './dead-letter.ts';
 import { groupLag, isCaughtUp } from './group-lag.ts';
 import { idempotentProducer } from '../kafka/idempotent-producer.ts';
 import { kafkajsLogCreator } from '../kafka/kafkajs-log.ts';
+import { RECALL_TOPIC_PARTITIONS } from '../producer/topics.ts';
 import { Notifier } from './notifier.ts';
 import { parseRecallMessage } from './parse-recall-message.ts';
 
@@ -70,6 +71,22 @@ export function summaryLine(summary: ConsumerSummary): string {
 const KAFKA_TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
 /** The lag is checked after every stored batch; this poll only covers a group that receives none. */
 const CAUGHT_UP_POLL_MS = 500;
+/**
+ * Partitions whose batches are stored at once, each in its own transaction on its own connection:
+ * while PostgreSQL stores one batch, the next is decoded and transformed. The recall topic has
+ * three (src/producer/topics.ts). Keys never cross partitions, so concurrent batches touch
+ * different rows.
+ */
+const CONCURRENT_PARTITIONS = RECALL_TOPIC_PARTITIONS;
+
+async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    return await work(client);
+  } finally {
+    client.release();
+  }
+}
 
 export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSummary> {
   // Observed from the start: a feeder that fails while we connect is not an unhandled rejection.
@@ -115,9 +132,9 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
   // Kept handled: it is raced below, and may reject after the race is over.
   failed.catch(() => {});
 
-  const db = new pg.Client(options.postgres);
+  // One connection per partition processed at once: each batch is its own transaction.
+  const db = new pg.Pool({ ...options.postgres, max: CONCURRENT_PARTITIONS });
   db.on('error', (error) => fail(error));
-  await db.connect();
   const kafka = new Kafka({
     clientId: `recall-consumer-${options.pipeline}`,
     brokers: options.kafka.brokers,
@@ -161,13 +178,17 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
     if (rejected.length > 0) await producer.send({ topic: deadLetters, messages: rejected, acks: -1 });
 
     const rows = latestPerReference(valid).map(toRecallRow);
-    await db.query('BEGIN');
+    const client = await db.connect();
     let counts;
     try {
-      counts = await copyUpsert(db, table, rows);
-      await db.query('COMMIT');
+      await client.query('BEGIN');
+      counts = await copyUpsert(client, table, rows);
+      await client.query('COMMIT');
+      client.release();
     } catch (error) {
-      await db.query('ROLLBACK').catch(() => {});
+      await client.query('ROLLBACK').catch(() => {});
+      // A connection that failed mid-transaction is not reused.
+      client.release(error instanceof Error ? error : true);
       throw error;
     }
     const next = (BigInt(batch.lastOffset()) + 1n).toString();
@@ -201,7 +222,7 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
   }
 
   try {
-    const migrations = await migrate(db, table);
+    const migrations = await withClient(db, (client) => migrate(client, table));
     if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, 'applied migrations');
     await admin.connect();
     const existing = new Set(await admin.listTopics());
@@ -214,7 +235,12 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
     await producer.connect();
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: processBatch });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: CONCURRENT_PARTITIONS,
+      eachBatch: processBatch,
+    });
     logger.info({ groupId, untilCaughtUp: options.untilCaughtUp ?? false }, 'consuming');
     await Promise.race([stopWanted(), failed]);
     // Waits for the batch in flight, which commits its offset before it returns.
