@@ -146,9 +146,6 @@ export const operatorSuite: BenchSuite = {
       const serialOperator = await startOperatorProcess(kubeconfig, 'bench-serial');
       const serialWatch = new ConvergenceWatch();
       await serialWatch.start(config, 'bench-serial');
-      // Start-up traffic settles first (the operator's and the watch's initial lists and watches): a
-      // create sent in the middle of it took two seconds to return.
-      await sleep(1000);
       const latencies: number[] = [];
       for (let index = 0; index < SERIAL; index += 1) {
         const name = `serial-${index}`;

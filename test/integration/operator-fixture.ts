@@ -11,12 +11,13 @@
  *   status validation of Kubernetes 1.34 refuses a Complete condition the pods do not back);
  * - KafkaTopics get a Ready condition, as Strimzi's Topic Operator would write.
  */
-import type { RecallPipelineStatus } from '../../charts/api/status-schema.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as k8s from '@kubernetes/client-node';
 import { recallPipelineCrd } from '../../charts/api/crd.ts';
+import type { RecallPipelineStatus } from '../../charts/api/status-schema.ts';
 import { API_GROUP, API_VERSION, CRD_NAME, KIND, PLURAL } from '../../charts/api/group.ts';
 import type { RecallPipelineInput } from '../../charts/api/recall-pipeline.ts';
+import { OWNED_KINDS } from '../../operator/owned-kinds.ts';
 import { rawApplier } from './raw-apply.ts';
 
 export const MANAGED_BY_SELECTOR = 'app.kubernetes.io/managed-by=recall-pipeline-operator';
@@ -54,8 +55,9 @@ export function loadConfig(kubeconfig: string): k8s.KubeConfig {
 
 /**
  * Installs (or takes over, forced) the RecallPipeline CRD and waits until it serves: Established,
- * then its storage ready (the apiserver answers 429 "storage is (re)initializing" until then, and
- * holds the first create for seconds).
+ * then its storage ready (the apiserver answers 429 "storage is (re)initializing" until then). The
+ * Strimzi kinds the operator watches, installed just before by the environment, are waited for too,
+ * so an operator started next lists them at once.
  */
 export async function installCrd(config: k8s.KubeConfig, crd = recallPipelineCrd()): Promise<void> {
   await rawApplier(config, 'recall-operator-test')(crd);
@@ -65,14 +67,23 @@ export async function installCrd(config: k8s.KubeConfig, crd = recallPipelineCrd
     return live.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
   }, 'the RecallPipeline CRD to be Established');
   const custom = config.makeApiClient(k8s.CustomObjectsApi);
-  await until(
-    () =>
-      custom
-        .listClusterCustomObject({ group: API_GROUP, version: API_VERSION, plural: PLURAL })
-        .then(() => true)
-        .catch(() => false),
-    'the RecallPipeline storage to serve',
-  );
+  const kinds = [
+    { group: API_GROUP, version: API_VERSION, plural: PLURAL },
+    ...OWNED_KINDS.filter((kind) => kind.apiVersion.startsWith('kafka.strimzi.io/')).map((kind) => {
+      const [group, version] = kind.apiVersion.split('/') as [string, string];
+      return { group, version, plural: kind.plural };
+    }),
+  ];
+  for (const kind of kinds) {
+    await until(
+      () =>
+        custom
+          .listClusterCustomObject(kind)
+          .then(() => true)
+          .catch((error: unknown) => (error as { code?: number }).code === 404),
+      `the ${kind.plural} storage to serve`,
+    );
+  }
 }
 
 export class PipelineClient {
