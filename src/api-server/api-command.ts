@@ -30,6 +30,12 @@ function parsePort(value: string | undefined): number {
 export const apiCommand: Command = {
   name: 'api',
   summary: 'serve a JSONL file of recall records as a local RappelConso (Explore v2.1) API',
+  usage: `usage: recall api --data FILE [--port N] [--host H] [--dataset ID]
+  --data FILE     JSON Lines, one API record per line
+  --port N        0 or unset: any free port (printed)
+  --host H        default 127.0.0.1
+  --dataset ID    rappelconso0 (default) or rappelconso-v2-gtin-espaces
+`,
 
   async run(argv) {
     const { values } = parseArgs({

@@ -15,7 +15,7 @@ import {
   type PostgresSettings,
 } from '../config/connection-settings.ts';
 import type { Command } from './command.ts';
-import { connectionFlagOptions } from './connection-flags.ts';
+import { connectionUsage, connectionFlagOptions } from './connection-flags.ts';
 
 const TARGETS = ['postgres', 'kafka', 'kubernetes'] as const;
 type Target = (typeof TARGETS)[number];
@@ -60,6 +60,10 @@ async function checkKubernetes(settings: KubernetesSettings): Promise<string> {
 export const checkCommand: Command = {
   name: 'check',
   summary: 'connect to PostgreSQL, Kafka and Kubernetes with the current settings and report',
+  usage: `usage: recall check [--only postgres,kafka,kubernetes] [--kubeconfig FILE]
+  --only LIST          check only these (default: all three)
+  --kubeconfig FILE    Kubernetes (default: KUBECONFIG)
+${connectionUsage()}`,
 
   async run(argv, env) {
     const { values } = parseArgs({

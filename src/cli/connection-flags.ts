@@ -18,6 +18,16 @@ export type ConnectionFlags = {
   brokers?: string;
 };
 
+/** The connection flags' lines of a command's usage; `kafka: false` for a command that needs no broker. */
+export function connectionUsage({ kafka = true } = {}): string {
+  return (
+    'connection (flags win over the standard variables):\n' +
+    '  --host H --port N --user U --database D   PostgreSQL (default: PGHOST, PGPORT, PGUSER, PGDATABASE;\n' +
+    '                                            the password only from PGPASSWORD)\n' +
+    (kafka ? '  --brokers HOST:PORT[,...]                 Kafka (default: KAFKA_BROKERS)\n' : '')
+  );
+}
+
 /** Only the connection flags out of a command's parsed values (settings expect strings only). */
 export function connectionFlags(values: ConnectionFlags): ConnectionFlags {
   const { host, port, user, database, brokers } = values;

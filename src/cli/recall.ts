@@ -24,7 +24,7 @@ async function usage(): Promise<string> {
   const loaded = await Promise.all(Object.values(commands).map((load) => load()));
   const width = Math.max(...loaded.map((command) => command.name.length));
   const lines = loaded.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`);
-  return `usage: recall <command> [options]\n\ncommands:\n${lines.join('\n')}\n`;
+  return `usage: recall <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nrecall <command> --help describes its options.\n`;
 }
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -38,7 +38,12 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     process.stderr.write(`recall: unknown command "${name}"\n\n${await usage()}`);
     return 2;
   }
-  return (await load()).run(rest, env);
+  const command = await load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(command.usage);
+    return 0;
+  }
+  return command.run(rest, env);
 }
 
 if (import.meta.main) {

@@ -7,7 +7,8 @@
  */
 import { parseArgs } from 'node:util';
 import type { Command } from '../cli/command.ts';
-import { connectionFlagOptions, connectionFlags } from '../cli/connection-flags.ts';
+import { connectionUsage, connectionFlagOptions, connectionFlags } from '../cli/connection-flags.ts';
+import { DEFAULT_TABLE, DEFAULT_TOPIC } from '../pipeline-defaults.ts';
 import { untilStopped } from '../cli/until-stopped.ts';
 import { kafkaSettings, postgresSettings } from '../config/connection-settings.ts';
 import { REPORT_FILE_VARIABLE, writeRunReport } from '../reporting/run-report.ts';
@@ -16,6 +17,14 @@ import { runConsumer, summaryLine } from './run-consumer.ts';
 export const consumeCommand: Command = {
   name: 'consume',
   summary: 'read the recall topic and upsert into the recall table (--pipeline NAME [--until-caught-up])',
+  usage: `usage: recall consume --pipeline NAME [options]
+  --pipeline NAME            whose consumer group (required)
+  --topic T                  default ${DEFAULT_TOPIC}
+  --table T                  default ${DEFAULT_TABLE}, migrated first
+  --dead-letter-topic T      default <topic>.dead-letter
+  --until-caught-up          stop once every partition is stored up to its end (else: until SIGTERM)
+  --report-file FILE         write the run's counts as JSON (default: RECALL_REPORT_FILE)
+${connectionUsage()}`,
 
   async run(argv, env) {
     const { values } = parseArgs({

@@ -8,16 +8,25 @@
 import { parseArgs } from 'node:util';
 import { parseDataset } from '../api-server/api-command.ts';
 import type { Command } from '../cli/command.ts';
-import { connectionFlagOptions, connectionFlags } from '../cli/connection-flags.ts';
+import { connectionUsage, connectionFlagOptions, connectionFlags } from '../cli/connection-flags.ts';
 import { untilStopped } from '../cli/until-stopped.ts';
 import { kafkaSettings, postgresSettings } from '../config/connection-settings.ts';
 import { summaryLine as consumerSummaryLine } from '../consumer/run-consumer.ts';
 import { summaryLine as producerSummaryLine } from '../producer/produce-command.ts';
+import { DEFAULT_API_URL, DEFAULT_TABLE, DEFAULT_TOPIC } from '../pipeline-defaults.ts';
 import { runPipeline } from './run-pipeline.ts';
 
 export const pipelineCommand: Command = {
   name: 'pipeline',
   summary: 'run the whole pipeline once: API → producer → Kafka → consumer → PostgreSQL (--data FILE for local data)',
+  usage: `usage: recall pipeline [--pipeline NAME] [--data FILE | --api-url URL] [--dataset ID] [--topic T] [--table T]
+  --pipeline NAME    whose checkpoint and consumer group (default local)
+  --data FILE        serve this JSON Lines file through a local API instead of reading --api-url
+  --api-url URL      up to and excluding /api/explore/v2.1 (default ${DEFAULT_API_URL})
+  --dataset ID       rappelconso0 (default) or rappelconso-v2-gtin-espaces
+  --topic T          default ${DEFAULT_TOPIC}
+  --table T          default ${DEFAULT_TABLE}
+${connectionUsage()}`,
 
   async run(argv, env) {
     const { values } = parseArgs({

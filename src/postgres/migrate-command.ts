@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type { Command } from '../cli/command.ts';
+import { connectionUsage } from '../cli/connection-flags.ts';
 import { postgresSettings } from '../config/connection-settings.ts';
 import { DEFAULT_TABLE } from '../pipeline-defaults.ts';
 import { migrate } from './migrate.ts';
@@ -13,6 +14,9 @@ import { tableName } from './table-name.ts';
 export const migrateCommand: Command = {
   name: 'migrate',
   summary: 'apply pending database migrations for a recall table (--table, default the original name)',
+  usage: `usage: recall migrate [--table T]
+  --table T    the recall table (default ${DEFAULT_TABLE})
+${connectionUsage({ kafka: false })}`,
 
   async run(argv, env) {
     const { values } = parseArgs({

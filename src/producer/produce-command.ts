@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { parseDataset } from '../api-server/api-command.ts';
 import type { Command } from '../cli/command.ts';
-import { connectionFlagOptions, connectionFlags } from '../cli/connection-flags.ts';
+import { connectionUsage, connectionFlagOptions, connectionFlags } from '../cli/connection-flags.ts';
 import { untilStopped } from '../cli/until-stopped.ts';
 import { kafkaSettings, postgresSettings } from '../config/connection-settings.ts';
 import { DEFAULT_API_URL, DEFAULT_TOPIC } from '../pipeline-defaults.ts';
@@ -44,6 +44,19 @@ export function summaryLine(summary: ProducerSummary): string {
 export const produceCommand: Command = {
   name: 'produce',
   summary: 'read new recalls from the RappelConso API and send them to Kafka, checkpointed in PostgreSQL',
+  usage: `usage: recall produce --pipeline NAME [options]
+  --pipeline NAME            whose checkpoint to read and advance (required)
+  --dataset ID               rappelconso0 (default) or rappelconso-v2-gtin-espaces
+  --api-url URL              up to and excluding /api/explore/v2.1 (default ${DEFAULT_API_URL})
+  --topic T                  default ${DEFAULT_TOPIC}, created when missing
+  --dead-letter-topic T      default <topic>.dead-letter
+  --page-size N              records per request, at most ${MAX_PAGE_SIZE}
+  --filter ODSQL             an extra condition for the API
+  --since YYYY-MM-DD         leave out what was published before (the checkpoint wins when later)
+  --max-records N            stop after N new records
+  --dry-run                  read and validate; send nothing, leave the checkpoint
+  --report-file FILE         write the run's counts as JSON (default: RECALL_REPORT_FILE)
+${connectionUsage()}`,
 
   async run(argv, env) {
     const { values } = parseArgs({
