@@ -81,14 +81,30 @@ const DELEGATED_USER_SETTINGS = ['exec', 'auth-provider', 'as', 'as-groups', 'cl
  * Resolves access the way kubectl does: the given file, else KUBECONFIG, else ~/.kube/config,
  * else the pod's service account.
  */
-export async function loadClusterAccess(kubeconfig?: string): Promise<ClusterAccess> {
-  const file = kubeconfig ?? process.env.KUBECONFIG;
+export async function loadClusterAccess(
+  kubeconfig?: string,
+  where: Partial<AccessSources> = {},
+): Promise<ClusterAccess> {
+  const { env, home, serviceAccountDir } = { ...defaultSources(), ...where };
+  const file = kubeconfig ?? env.KUBECONFIG;
   if (file?.includes(path.delimiter)) return delegateToClientNode(file);
   if (file) return fromKubeconfigFile(file);
-  const home = path.join(os.homedir(), '.kube', 'config');
-  if (fs.existsSync(home)) return fromKubeconfigFile(home);
-  if (process.env.KUBERNETES_SERVICE_HOST) return inCluster();
+  const homeConfig = path.join(home, '.kube', 'config');
+  if (fs.existsSync(homeConfig)) return fromKubeconfigFile(homeConfig);
+  if (env.KUBERNETES_SERVICE_HOST) return inCluster(env, serviceAccountDir);
   throw new Error('no Kubernetes access: set --kubeconfig or KUBECONFIG, create ~/.kube/config, or run in a pod');
+}
+
+/** Where access is looked for; tests give their own. */
+export interface AccessSources {
+  env: NodeJS.ProcessEnv;
+  home: string;
+  /** Where Kubernetes mounts a pod's service account token and CA. */
+  serviceAccountDir: string;
+}
+
+function defaultSources(): AccessSources {
+  return { env: process.env, home: os.homedir(), serviceAccountDir: SERVICE_ACCOUNT_DIR };
 }
 
 /** Access through a KubeConfig that client-node loaded (tests, and the files handed to it). */
@@ -191,13 +207,14 @@ function fromEntries(dir: string, cluster: ClusterEntry, user: UserEntry): Clust
   };
 }
 
-function inCluster(): ClusterAccess {
-  const host = process.env.KUBERNETES_SERVICE_HOST!;
-  const port = process.env.KUBERNETES_SERVICE_PORT ?? '443';
-  const tokenFile = path.join(SERVICE_ACCOUNT_DIR, 'token');
+function inCluster(env: NodeJS.ProcessEnv, serviceAccountDir: string): ClusterAccess {
+  const host = env.KUBERNETES_SERVICE_HOST!;
+  const port = env.KUBERNETES_SERVICE_PORT ?? '443';
+  // Projected tokens are rotated by the kubelet: read on every request.
+  const tokenFile = path.join(serviceAccountDir, 'token');
   return {
     server: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    tls: { ca: fs.readFileSync(path.join(SERVICE_ACCOUNT_DIR, 'ca.crt')) },
+    tls: { ca: fs.readFileSync(path.join(serviceAccountDir, 'ca.crt')) },
     async authHeaders() {
       return { authorization: `Bearer ${await readToken(tokenFile)}` };
     },
