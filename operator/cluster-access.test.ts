@@ -98,5 +98,9 @@ describe('loadClusterAccess', () => {
     const noServer = kubeconfig('no-server.yaml', {}, {});
     await expect(loadClusterAccess(noServer)).rejects.toThrow(`kubeconfig="${noServer}": clusters.0.cluster.server:`);
     await expect(loadClusterAccess(path.join(dir, 'missing.yaml'))).rejects.toThrow(/missing\.yaml": cannot be read/);
+    const groups = kubeconfig('groups.yaml', { server: 'https://k' }, { token: 't', as: 'jane', 'as-groups': ['ops'] });
+    await expect(loadClusterAccess(groups)).rejects.toThrow(
+      `kubeconfig="${groups}": user "u" sets as-groups, which the operator does not support`,
+    );
   });
 });

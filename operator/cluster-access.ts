@@ -75,7 +75,9 @@ type UserEntry = Kubeconfig['users'][number]['user'];
 
 /** Settings this module does not handle; their presence hands the file to client-node. */
 const DELEGATED_CLUSTER_SETTINGS = ['proxy-url'];
-const DELEGATED_USER_SETTINGS = ['exec', 'auth-provider', 'as', 'as-groups', 'client-key-passphrase'];
+const DELEGATED_USER_SETTINGS = ['exec', 'auth-provider', 'as'];
+/** Impersonation beyond the user name: client-node ignores it too, so it is refused rather than dropped. */
+const UNSUPPORTED_USER_SETTINGS = ['as-groups', 'as-uid', 'as-user-extra'];
 
 /**
  * Resolves access the way kubectl does: the given file, else KUBECONFIG, else ~/.kube/config,
@@ -172,6 +174,12 @@ async function fromKubeconfigFile(file: string): Promise<ClusterAccess> {
   const cluster = config.clusters.find((entry) => entry.name === context.cluster)?.cluster;
   if (!cluster) throw new Error(`kubeconfig="${file}": context.cluster="${context.cluster}" names no cluster`);
   const user = config.users.find((entry) => entry.name === context.user)?.user ?? {};
+  const unsupported = UNSUPPORTED_USER_SETTINGS.find((setting) => setting in user);
+  if (unsupported) {
+    throw new Error(
+      `kubeconfig="${file}": user "${context.user}" sets ${unsupported}, which the operator does not support`,
+    );
+  }
   if (
     DELEGATED_CLUSTER_SETTINGS.some((setting) => setting in cluster) ||
     DELEGATED_USER_SETTINGS.some((setting) => setting in user)
