@@ -20,6 +20,13 @@ describe('run reports', () => {
       }),
     ).toEqual({ ...run, recordsProduced: 100, recordsLoaded: 95, recordsDeadLettered: 3 });
     expect(withReports(run, {})).toEqual(run);
+    // The producer's pod gone by the end: its dead letters, recorded as the consumer started, stay.
+    const consuming = withReports(run, { produce: { step: 'produce', sent: 100, deadLettered: 2 } });
+    expect(
+      withReports(consuming, {
+        consume: { step: 'consume', inserted: 90, updated: 5, deadLettered: 1, tableRows: 400 },
+      }),
+    ).toEqual({ ...run, recordsProduced: 100, recordsLoaded: 95, recordsDeadLettered: 3 });
   });
 
   it('are read only from a termination message that is one, not from a failed run’s log tail', () => {

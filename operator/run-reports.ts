@@ -38,13 +38,18 @@ export async function readRunReport(api: KubeApi, namespace: string, jobName: st
   return undefined;
 }
 
-/** The run with the counts its reports give; counts without a report stay as they were. */
+/**
+ * The run with the counts its reports give; counts without a report stay as they were. The
+ * producer's report is read as the consumer starts, and again at the end; if its pod is gone by
+ * then, the dead letters it counted are the ones already in the run.
+ */
 export function withReports(lastRun: LastRun, reports: RunReports): LastRun {
   const { produce, consume } = reports;
+  const producerDeadLetters = produce?.deadLettered ?? lastRun.recordsDeadLettered;
   return {
     ...lastRun,
     ...(produce ? { recordsProduced: produce.sent } : {}),
     ...(consume ? { recordsLoaded: consume.inserted + consume.updated } : {}),
-    ...(produce || consume ? { recordsDeadLettered: (produce?.deadLettered ?? 0) + (consume?.deadLettered ?? 0) } : {}),
+    recordsDeadLettered: producerDeadLetters + (consume?.deadLettered ?? 0),
   };
 }
