@@ -137,8 +137,12 @@ export class LeaderElector {
     else this.#callbacks.onStoppedLeading();
   }
 
+  #leasesPath(): string {
+    return `/apis/coordination.k8s.io/v1/namespaces/${this.#options.namespace}/leases`;
+  }
+
   #leasePath(): string {
-    return `/apis/coordination.k8s.io/v1/namespaces/${this.#options.namespace}/leases/${this.#options.leaseName}`;
+    return `${this.#leasesPath()}/${this.#options.leaseName}`;
   }
 
   async #read(): Promise<Lease | undefined> {
@@ -159,7 +163,7 @@ export class LeaderElector {
 
     if (!lease) {
       try {
-        await this.#api.createIn<Lease>(`/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`, {
+        await this.#api.createIn<Lease>(this.#leasesPath(), {
           apiVersion: 'coordination.k8s.io/v1',
           kind: 'Lease',
           metadata: { name: leaseName, namespace },
@@ -180,7 +184,7 @@ export class LeaderElector {
 
     const spec = lease.spec ?? {};
     const holder = spec.holderIdentity ?? '';
-    const renewTime = spec.renewTime ? new Date(spec.renewTime).toISOString() : '';
+    const renewTime = spec.renewTime ?? '';
     if (this.#observed?.holder !== holder || this.#observed.renewTime !== renewTime) {
       this.#observed = { holder, renewTime, at: Date.now() };
     }

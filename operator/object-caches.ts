@@ -5,8 +5,8 @@
  */
 import type * as k8s from '@kubernetes/client-node';
 import { API_GROUP_VERSION, PLURAL } from '../charts/api/group.ts';
-import type { ClusterAccess } from './cluster-access.ts';
 import { MANAGED_BY } from '../charts/labels.ts';
+import type { ClusterAccess } from './cluster-access.ts';
 import { isApiError, type JsonList, type JsonObject, type KubeApi } from './kube-api.ts';
 import { collectionPath, kindKey, OWNED_KINDS, type OwnedKind } from './owned-kinds.ts';
 import { ResilientInformer } from './resilient-informer.ts';

@@ -68,15 +68,10 @@ export const operatorCommand: Command = {
         'renew-deadline': { type: 'string', default: String(defaultElectionTimings().renewDeadlineMs / 1000) },
         'retry-period': { type: 'string', default: String(defaultElectionTimings().retryPeriodMs / 1000) },
         'resync-period': { type: 'string', default: '600' },
-        help: { type: 'boolean', short: 'h', default: false },
       },
       allowNegative: true,
       strict: true,
     });
-    if (values.help) {
-      process.stdout.write(USAGE);
-      return 0;
-    }
     const parsed = flagsSchema.safeParse(values);
     if (!parsed.success) {
       throw settingsError(

@@ -32,19 +32,17 @@ export function nextStatus(
     message: condition.message.slice(0, MAX_MESSAGE),
     ...(observation.generation === undefined ? {} : { observedGeneration: observation.generation }),
   }));
+  const checkpoint = observation.checkpoint ?? previous?.checkpoint;
+  const totalRecordsLoaded = observation.totalRecordsLoaded ?? previous?.totalRecordsLoaded;
   const status: RecallPipelineStatus = {
     phase: observation.phase,
     ...(observation.generation === undefined ? {} : { observedGeneration: observation.generation }),
     conditions: mergeConditions(previous?.conditions, observed, now),
     ...(observation.lastRun ? { lastRun: observation.lastRun } : {}),
-    ...optional('checkpoint', observation.checkpoint ?? previous?.checkpoint),
-    ...optional('totalRecordsLoaded', observation.totalRecordsLoaded ?? previous?.totalRecordsLoaded),
+    ...(checkpoint === undefined ? {} : { checkpoint }),
+    ...(totalRecordsLoaded === undefined ? {} : { totalRecordsLoaded }),
   };
   return normalized(status) ?? status;
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
 /** The status as the apiserver would store it, or undefined when it does not match the schema. */

@@ -11,7 +11,7 @@ import { connectionUsage, connectionFlagOptions, connectionFlags } from '../cli/
 import { DEFAULT_TABLE, DEFAULT_TOPIC } from '../pipeline-defaults.ts';
 import { untilStopped } from '../cli/until-stopped.ts';
 import { kafkaSettings, postgresSettings } from '../config/connection-settings.ts';
-import { REPORT_FILE_VARIABLE, writeRunReport } from '../reporting/run-report.ts';
+import { writeRunReport } from '../reporting/run-report.ts';
 import { runConsumer, summaryLine } from './run-consumer.ts';
 
 export const consumeCommand: Command = {
@@ -58,11 +58,8 @@ ${connectionUsage()}`,
       }),
     );
     process.stdout.write(`${summaryLine(summary)}\n`);
-    const reportFile = values['report-file'] ?? env[REPORT_FILE_VARIABLE];
-    if (reportFile) {
-      const { inserted, updated, deadLettered, tableRows } = summary;
-      writeRunReport(reportFile, { step: 'consume', inserted, updated, deadLettered, tableRows });
-    }
+    const { inserted, updated, deadLettered, tableRows } = summary;
+    writeRunReport({ step: 'consume', inserted, updated, deadLettered, tableRows }, values['report-file'], env);
     return 0;
   },
 };

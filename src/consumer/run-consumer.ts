@@ -79,12 +79,16 @@ const CAUGHT_UP_POLL_MS = 500;
  */
 const CONCURRENT_PARTITIONS = RECALL_TOPIC_PARTITIONS;
 
+/** Work on a pooled connection; one that failed is closed, not reused (closing rolls back an open transaction). */
 async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
-    return await work(client);
-  } finally {
+    const result = await work(client);
     client.release();
+    return result;
+  } catch (error) {
+    client.release(error instanceof Error ? error : true);
+    throw error;
   }
 }
 
@@ -178,19 +182,12 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
     if (rejected.length > 0) await producer.send({ topic: deadLetters, messages: rejected, acks: -1 });
 
     const rows = latestPerReference(valid).map(toRecallRow);
-    const client = await db.connect();
-    let counts;
-    try {
+    const counts = await withClient(db, async (client) => {
       await client.query('BEGIN');
-      counts = await copyUpsert(client, table, rows);
+      const stored = await copyUpsert(client, table, rows);
       await client.query('COMMIT');
-      client.release();
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      // A connection that failed mid-transaction is not reused.
-      client.release(error instanceof Error ? error : true);
-      throw error;
-    }
+      return stored;
+    });
     const next = (BigInt(batch.lastOffset()) + 1n).toString();
     await payload.commitOffsetsIfNecessary({
       topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],

@@ -12,7 +12,7 @@ import { untilStopped } from '../cli/until-stopped.ts';
 import { kafkaSettings, postgresSettings } from '../config/connection-settings.ts';
 import { DEFAULT_API_URL, DEFAULT_TOPIC } from '../pipeline-defaults.ts';
 import { MAX_PAGE_SIZE } from '../source/explore-limits.ts';
-import { REPORT_FILE_VARIABLE, writeRunReport } from '../reporting/run-report.ts';
+import { writeRunReport } from '../reporting/run-report.ts';
 import { describeCheckpoint, runProducer, type ProducerSummary } from './run-producer.ts';
 
 function positiveInteger(flag: string, value: string | undefined): number | undefined {
@@ -100,14 +100,10 @@ ${connectionUsage()}`,
       }),
     );
     process.stdout.write(`${summaryLine(summary)}\n`);
-    const reportFile = values['report-file'] ?? env[REPORT_FILE_VARIABLE];
-    if (reportFile && !summary.dryRun) {
-      writeRunReport(reportFile, {
-        step: 'produce',
-        sent: summary.sent,
-        deadLettered: summary.deadLettered,
-        ...(summary.checkpoint ? { checkpoint: describeCheckpoint(summary.checkpoint) } : {}),
-      });
+    if (!summary.dryRun) {
+      const { sent, deadLettered, checkpoint } = summary;
+      const described = checkpoint && describeCheckpoint(checkpoint);
+      writeRunReport({ step: 'produce', sent, deadLettered, checkpoint: described }, values['report-file'], env);
     }
     return 0;
   },

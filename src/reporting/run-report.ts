@@ -34,8 +34,10 @@ export type RunReport = z.infer<typeof runReportSchema>;
 /** The environment variable naming the report file, set by the Jobs' pod template. */
 export const REPORT_FILE_VARIABLE = 'RECALL_REPORT_FILE';
 
-export function writeRunReport(file: string, report: RunReport): void {
-  fs.writeFileSync(file, `${JSON.stringify(runReportSchema.parse(report))}\n`);
+/** Writes the report to `--report-file`'s value, else to RECALL_REPORT_FILE's; nowhere when neither is set. */
+export function writeRunReport(report: RunReport, flag: string | undefined, env: NodeJS.ProcessEnv): void {
+  const file = flag ?? env[REPORT_FILE_VARIABLE];
+  if (file) fs.writeFileSync(file, `${JSON.stringify(runReportSchema.parse(report))}\n`);
 }
 
 /** The report in a termination message, or undefined when there is none (a failed run's log tail, say). */
