@@ -2,6 +2,8 @@
  * Deterministic object names within Kubernetes' limits, however long the pipeline's name. A name
  * that fits is kept as is; one that does not (or holds a "." where a DNS label allows none) is cut
  * and gets a short hash of the full pipeline name, so two long names sharing a prefix stay apart.
+ * Object names also start with a letter: a pipeline's name need only be a DNS-1123 subdomain, but a
+ * Service's must be a DNS-1035 label, and Strimzi names its Services after the Kafka cluster.
  */
 import { createHash } from 'node:crypto';
 
@@ -20,18 +22,25 @@ function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, HASH_LENGTH);
 }
 
-function fitted(text: string, maxLength: number, hashSource: string): string {
+/**
+ * Put before a name that starts with a digit. The hash that then follows keeps `2024-x` apart from a
+ * pipeline really named `rp-2024-x`.
+ */
+const LETTER_PREFIX = 'rp-';
+
+function fitted(text: string, maxLength: number, hashSource: string, letterFirst = false): string {
   const label = text.replaceAll('.', '-');
-  if (label === text && label.length <= maxLength) return label;
-  const head = label.slice(0, maxLength - HASH_LENGTH - 1).replace(/-+$/, '');
+  const needsLetter = letterFirst && !/^[a-z]/.test(label);
+  if (label === text && label.length <= maxLength && !needsLetter) return label;
+  const head = `${needsLetter ? LETTER_PREFIX : ''}${label}`.slice(0, maxLength - HASH_LENGTH - 1).replace(/-+$/, '');
   return `${head}-${shortHash(hashSource)}`;
 }
 
-/** `<pipeline>-<suffix>`, a DNS-1123 label of at most `maxLength` characters. */
+/** `<pipeline>-<suffix>`, a DNS-1035 label (a DNS-1123 label starting with a letter) of at most `maxLength` characters. */
 export function objectName(pipeline: string, suffix: string, maxLength = MAX_NAME_LENGTH): string {
   const room = maxLength - suffix.length - 1;
   if (room < HASH_LENGTH + 2) throw new Error(`suffix "${suffix}" leaves no room for a name within ${maxLength}`);
-  return `${fitted(pipeline, room, pipeline)}-${suffix}`;
+  return `${fitted(pipeline, room, pipeline, true)}-${suffix}`;
 }
 
 /** The pipeline's name as a label value. */

@@ -13,7 +13,7 @@ import { API_GROUP, API_VERSION, CRD_NAME, PLURAL } from '../../charts/api/group
 import { invalidSpecCases } from '../../charts/api/invalid-specs.ts';
 import { parseRecallPipeline, type RecallPipelineInput } from '../../charts/api/recall-pipeline.ts';
 import { buildOperatorInstallObjects } from '../../charts/operator-install.ts';
-import { buildPipelineObjects } from '../../charts/pipeline-chart.ts';
+import { buildPipelineObjects, type KubernetesObject } from '../../charts/pipeline-chart.ts';
 import { samples } from '../../charts/samples/index.ts';
 import { connectionFor } from '../infra/connection.ts';
 import { rawApplier, type RawApply } from './raw-apply.ts';
@@ -108,6 +108,17 @@ describe('RecallPipeline API and charts against the real control plane', () => {
     });
   }
 
+  /** Server-side dry-run applies each object, naming the first one the apiserver refuses. */
+  async function dryRunApplyAll(objects: readonly KubernetesObject[]): Promise<void> {
+    for (const object of objects) {
+      try {
+        await apply(object, { dryRun: true });
+      } catch (error) {
+        throw new Error(`${object.kind}/${object.metadata.name}: ${statusOf(error).message}`, { cause: error });
+      }
+    }
+  }
+
   it.each(invalidSpecCases)('rejects $title with a message naming $field', async (testCase) => {
     const { code, message } = await rejection(dryRunCreate('invalid', testCase.spec));
     expect(code).toBe(422);
@@ -127,24 +138,23 @@ describe('RecallPipeline API and charts against the real control plane', () => {
     async (stem) => {
       const rendered = buildPipelineObjects(inNamespace(samples[stem]!));
       expect(rendered.length).toBeGreaterThan(10);
-      for (const object of rendered) {
-        try {
-          await apply(object, { dryRun: true });
-        } catch (error) {
-          throw new Error(`${object.kind}/${object.metadata.name}: ${statusOf(error).message}`, { cause: error });
-        }
-      }
+      await dryRunApplyAll(rendered);
+    },
+  );
+
+  // Valid pipeline names that are not DNS-1035 labels, which Service names must be.
+  it.each(['2024-recalls', '2024.recalls'])(
+    'accepts every object synthesized for a pipeline named %s in a server-side dry-run apply',
+    async (name) => {
+      const pipeline = inNamespace(samples.full!);
+      await dryRunCreate(name, pipeline.spec);
+      const rendered = buildPipelineObjects({ ...pipeline, metadata: { ...pipeline.metadata, name } });
+      expect(rendered.filter((object) => object.kind === 'Service').length).toBeGreaterThanOrEqual(4);
+      await dryRunApplyAll(rendered);
     },
   );
 
   it('accepts every object of the operator install in a server-side dry-run apply', async () => {
-    const install = buildOperatorInstallObjects({ namespace });
-    for (const object of install) {
-      try {
-        await apply(object, { dryRun: true });
-      } catch (error) {
-        throw new Error(`${object.kind}/${object.metadata.name}: ${statusOf(error).message}`, { cause: error });
-      }
-    }
+    await dryRunApplyAll(buildOperatorInstallObjects({ namespace }));
   });
 });
