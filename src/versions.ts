@@ -18,6 +18,15 @@ export const versions = {
   kafka: '4.3.1',
   /** Scala binary version of the kafka broker artifact (kafka_2.13). */
   kafkaScala: '2.13',
+  /**
+   * Go toolchain that `.ci/run` fetches from the Go module proxy (golang.org/toolchain, the zip the
+   * go command itself switches to) when the machine has no Go or one older than `goMinimum`.
+   */
+  go: '1.26.8',
+  /** SHA-256 of that toolchain's zip for linux-amd64, checked before it is unpacked. */
+  goToolchainSha256: '30c2b1bf7dcc88d3eb0a1364e47ddd9128edb3110a30e8a0ef61cd5856b31de7',
+  /** Oldest Go that builds the control plane below (the `go` directive of k8s.io/kubernetes 1.34). */
+  goMinimum: '1.24',
   /** Kubernetes control plane (kube-apiserver, kube-controller-manager, kubectl), built from k8s.io/kubernetes. */
   kubernetes: '1.34.4',
   /** etcd, built from go.etcd.io/etcd/server/v3 (Debian's 3.4 is too old for Kubernetes >= 1.31). */

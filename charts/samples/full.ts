@@ -1,6 +1,13 @@
-/** A RecallPipeline that sets every field, the tools included. */
+/**
+ * A RecallPipeline that sets every field, the tools included. Its images are the pinned defaults
+ * (src/versions.ts), spelled out so the sample shows where an image is chosen.
+ */
+import { DEFAULT_PIPELINE_IMAGE } from '../../src/pipeline-defaults.ts';
+import { DEFAULT_AIRFLOW_IMAGE } from '../api/airflow-spec.ts';
 import { API_GROUP_VERSION, KIND } from '../api/group.ts';
+import { DEFAULT_POSTGRES_IMAGE } from '../api/postgres-spec.ts';
 import type { RecallPipelineInput } from '../api/recall-pipeline.ts';
+import { DEFAULT_KAFKA_UI_IMAGE, DEFAULT_PGADMIN_IMAGE } from '../api/tools-spec.ts';
 
 export const fullSample: RecallPipelineInput = {
   apiVersion: API_GROUP_VERSION,
@@ -30,7 +37,7 @@ export const fullSample: RecallPipelineInput = {
     postgres: {
       mode: 'managed',
       managed: {
-        image: 'postgres:15.20',
+        image: DEFAULT_POSTGRES_IMAGE,
         storage: { size: '20Gi', storageClassName: 'standard' },
         resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '2', memory: '2Gi' } },
       },
@@ -40,19 +47,19 @@ export const fullSample: RecallPipelineInput = {
     airflow: {
       enabled: true,
       schedule: '0 6 * * *',
-      image: 'apache/airflow:3.3.2',
+      image: DEFAULT_AIRFLOW_IMAGE,
       database: 'airflow',
       resources: { requests: { cpu: '200m', memory: '768Mi' }, limits: { cpu: '2', memory: '2Gi' } },
     },
     jobs: {
-      image: 'ghcr.io/rappelconso/recall-pipeline-operator:0.1.0',
+      image: DEFAULT_PIPELINE_IMAGE,
       runOnCreate: true,
       backoffLimit: 5,
       resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
     },
     tools: {
-      kafkaUi: { enabled: true, image: 'ghcr.io/kafbat/kafka-ui:v1.5.0' },
-      pgAdmin: { enabled: true, image: 'dpage/pgadmin4:9.18', email: 'data-team@example.com' },
+      kafkaUi: { enabled: true, image: DEFAULT_KAFKA_UI_IMAGE },
+      pgAdmin: { enabled: true, image: DEFAULT_PGADMIN_IMAGE, email: 'data-team@example.com' },
     },
     suspend: false,
   },

@@ -2,6 +2,7 @@
  * `recall check [--only postgres,kafka,kubernetes]`: connects to each backing service with the
  * settings the other subcommands would use and says, one line each, whether it answers.
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
 import { Kafka, logLevel } from 'kafkajs';
@@ -51,8 +52,15 @@ async function checkKafka(settings: KafkaSettings): Promise<string> {
 
 async function checkKubernetes(settings: KubernetesSettings): Promise<string> {
   const config = new k8s.KubeConfig();
-  if (settings.kubeconfig) config.loadFromFile(settings.kubeconfig);
-  else config.loadFromDefault();
+  // KUBECONFIG may list several files, merged as kubectl merges them: the first current-context wins.
+  const [first, ...more] = (settings.kubeconfig ?? '').split(path.delimiter).filter((file) => file !== '');
+  if (first === undefined) config.loadFromDefault();
+  else config.loadFromFile(first);
+  for (const file of more) {
+    const next = new k8s.KubeConfig();
+    next.loadFromFile(file);
+    config.mergeConfig(next, config.currentContext !== '');
+  }
   const version = await config.makeApiClient(k8s.VersionApi).getCode();
   return `Kubernetes ${version.gitVersion} at ${config.getCurrentCluster()?.server}`;
 }

@@ -9,7 +9,7 @@
  *
  * Progress goes to stderr, so `eval "$(npm run -s env:up)"` sets the connection variables.
  */
-import { selectComponents, componentEntries } from './components.ts';
+import { componentEntries, componentEntry, selectComponents } from './components.ts';
 import { envContext } from './context.ts';
 import { connectionEnvFile, exportLines, mergedConnections, readConnections, writeConnections } from './connection.ts';
 
@@ -46,8 +46,14 @@ export async function up(names: readonly string[] = []): Promise<void> {
   log(`connection details: ${connectionEnvFile()}`);
 }
 
+/**
+ * Stops exactly the named components (all when none is named), dependents first. Unlike `up`, it
+ * does not add what they need: stopping Strimzi's CRDs must not stop a control plane someone else
+ * started.
+ */
 export async function down(names: readonly string[] = []): Promise<void> {
-  const selected = names.length === 0 ? [...componentEntries] : selectComponents(names);
+  const named = new Set(names.map((name) => componentEntry(name).name));
+  const selected = componentEntries.filter((entry) => names.length === 0 || named.has(entry.name));
   let record = readConnections();
   for (const entry of selected.reverse()) {
     const component = await entry.load();

@@ -196,7 +196,7 @@ async function buildKubernetes(b: Builder): Promise<void> {
   const upstreamMod = fs.readFileSync(upstream.GoMod, 'utf8');
   const staging = [...upstreamMod.matchAll(/^\s*(k8s\.io\/[\w.\-/]+) v0\.0\.0(?=\s)/gm)].map((m) => m[1]);
   if (staging.length === 0) throw new Error(`no v0.0.0 staging modules found in ${upstream.GoMod}`);
-  const goDirective = /^go (\S+)$/m.exec(upstreamMod)?.[1] ?? '1.24.0';
+  const goDirective = /^go (\S+)$/m.exec(upstreamMod)?.[1] ?? `${versions.goMinimum}.0`;
   // Keep upstream's GODEBUG defaults so the binaries behave like the released ones.
   const godebug = /^godebug .*$/m.exec(upstreamMod)?.[0] ?? '';
 
@@ -264,7 +264,7 @@ async function buildEtcd(b: Builder): Promise<void> {
     [
       'module recall.local/etcd-build',
       '',
-      'go 1.24.0',
+      `go ${versions.goMinimum}.0`,
       '',
       `require go.etcd.io/etcd/server/v3 v${versions.etcd}`,
       '',

