@@ -16,6 +16,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src src
 COPY charts charts
 COPY operator operator
+COPY airflow airflow
 RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json \
  && cp -r src/postgres/migrations dist/src/postgres/ \
  && npm prune --omit=dev --ignore-scripts
@@ -29,6 +30,8 @@ COPY --from=build /app/dist dist
 COPY --from=build /app/src src
 COPY --from=build /app/charts charts
 COPY --from=build /app/operator operator
+# The DAG the operator puts in each pipeline's dags ConfigMap (airflow/dag-source.ts finds it).
+COPY --from=build /app/airflow airflow
 # The `node` user of the base image, as the pods' securityContext expects (runAsNonRoot, uid 1000).
 USER 1000:1000
 CMD ["node", "src/cli/recall.ts", "help"]

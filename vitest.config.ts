@@ -15,6 +15,7 @@ export default defineConfig({
             'src/**/*.test.ts',
             'charts/**/*.test.ts',
             'operator/**/*.test.ts',
+            'airflow/**/*.test.ts',
             'test/infra/**/*.test.ts',
             'test/packaging/**/*.test.ts',
           ],

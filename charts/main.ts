@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { dagSource } from '../airflow/dag-source.ts';
 import { manifestFiles } from './manifest-files.ts';
 
 const root = path.join(import.meta.dirname, '..', 'manifests');
@@ -17,7 +18,7 @@ function yamlFilesUnder(dir: string): string[] {
     .map((file) => file.split(path.sep).join('/'));
 }
 
-const files = manifestFiles();
+const files = manifestFiles(dagSource());
 for (const stale of yamlFilesUnder(root).filter((file) => !files.has(file))) {
   fs.rmSync(path.join(root, stale));
   process.stdout.write(`removed manifests/${stale}\n`);

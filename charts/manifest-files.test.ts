@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { dagSource } from '../airflow/dag-source.ts';
 import { manifestFiles } from './manifest-files.ts';
 
 const manifests = path.join(import.meta.dirname, '..', 'manifests');
 
 describe('manifests/', () => {
-  const files = manifestFiles();
+  const files = manifestFiles(dagSource());
 
   it.each([...files.keys()])('%s is what `npm run synth` writes today', (file) => {
     const target = path.join(manifests, file);

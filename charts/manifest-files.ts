@@ -2,12 +2,9 @@
  * The contents of manifests/, rendered in memory: `npm run synth` writes them, and a unit test
  * compares them with the files so that a stale manifests/ fails CI.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { Yaml } from 'cdk8s';
-import { DAG_SOURCE_FILE } from './airflow-dag.ts';
 import { recallPipelineCrd } from './api/crd.ts';
-import { buildOperatorInstallObjects } from './operator-install.ts';
+import { buildOperatorInstallObjects, OPERATOR_LABELS } from './operator-install.ts';
 import { buildPipelineObjects } from './pipeline-chart.ts';
 import { samples } from './samples/index.ts';
 
@@ -21,18 +18,14 @@ function yamlFile(...documents: object[]): string {
   return HEADER + Yaml.stringify(...documents.map((document) => JSON.parse(JSON.stringify(document)) as object));
 }
 
-/** The DAG once its issue has written it; the placeholder until then (the operator reads it too). */
-export function dagSource(): string | undefined {
-  const file = path.join(import.meta.dirname, '..', DAG_SOURCE_FILE);
-  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
-}
-
-/** Relative path under manifests/ → file content. */
-export function manifestFiles(): Map<string, string> {
-  const source = dagSource();
-  const options = source === undefined ? {} : { dagSource: source };
+/**
+ * Relative path under manifests/ → file content. `dagSource` is the DAG's Python text
+ * (airflow/dag-source.ts reads it); without it the samples render the placeholder.
+ */
+export function manifestFiles(dagSource: string | undefined): Map<string, string> {
+  const options = dagSource === undefined ? {} : { dagSource };
   const files = new Map<string, string>();
-  files.set('crd/recallpipelines.rappelconso.io.yaml', yamlFile(recallPipelineCrd()));
+  files.set('crd/recallpipelines.rappelconso.io.yaml', yamlFile(recallPipelineCrd({ ...OPERATOR_LABELS })));
   files.set('operator/install.yaml', yamlFile(...buildOperatorInstallObjects()));
   for (const [stem, sample] of Object.entries(samples)) {
     files.set(`samples/${stem}.yaml`, yamlFile(sample));

@@ -7,7 +7,7 @@
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { dagSource } from '../charts/manifest-files.ts';
+import { dagSource } from '../airflow/dag-source.ts';
 import type { Command } from '../src/cli/command.ts';
 import { kubernetesSettings } from '../src/config/connection-settings.ts';
 import { settingsError } from '../src/config/settings-error.ts';
