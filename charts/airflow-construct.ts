@@ -1,9 +1,10 @@
 /**
  * Airflow 3 for one pipeline, LocalExecutor: the metadata database (in the pipeline's PostgreSQL
  * server) and the Job that creates and migrates it, then scheduler, dag-processor and api-server.
- * The scheduler runs the DAG's KubernetesPodOperator tasks, so it alone has a ServiceAccount, whose
- * Role lets it launch and watch pods in its namespace and nothing more. The pods it launches come
- * from the pod templates in a ConfigMap, built by the same builder as the Jobs.
+ * The scheduler runs the DAG's KubernetesPodOperator tasks, so it alone has a ServiceAccount, bound
+ * in its namespace only to the pod launcher ClusterRole of the operator's install: it may launch and
+ * watch pods there and nothing more. The pods it launches come from the pod templates in a
+ * ConfigMap, built by the same builder as the Jobs.
  */
 import { Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
@@ -20,6 +21,24 @@ export const AIRFLOW_API_PORT = 8080;
 
 /** KubernetesPodOperator merges its settings into the template's container of this name. */
 export const KPO_BASE_CONTAINER = 'base';
+
+/**
+ * The ClusterRole, shipped in the operator's install (charts/operator-install.ts), that each
+ * pipeline's RoleBinding grants to its scheduler within the pipeline's namespace. One shared
+ * ClusterRole rather than a Role per pipeline: RBAC lets the operator grant a role only if it holds
+ * every permission in it or may `bind` that very role, and `bind` on this one name is far less than
+ * launching and deleting pods in every namespace itself.
+ */
+export const AIRFLOW_POD_LAUNCHER_CLUSTER_ROLE = 'recall-operator-airflow-pod-launcher';
+
+export const airflowPodLauncherRules: k8s.PolicyRule[] = [
+  // KubernetesPodOperator creates the pod, watches it, patches a label on it when done and deletes it.
+  { apiGroups: [''], resources: ['pods'], verbs: ['create', 'get', 'list', 'watch', 'patch', 'delete'] },
+  // ... streams its logs into the task's log...
+  { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
+  // ... and, while the pod starts, lists its Events into the task's log too.
+  { apiGroups: [''], resources: ['events'], verbs: ['list'] },
+];
 
 /** The `airflow` user of the official image, which expects group 0. */
 const AIRFLOW_RUN_AS = { user: 50000, group: 0 };
@@ -58,7 +77,9 @@ export class AirflowConstruct extends Construct {
     const names = {
       secret: ctx.objectName('airflow'),
       serviceAccount: ctx.objectName('airflow'),
-      role: ctx.objectName('airflow-pod-launcher'),
+      // Not the name the per-pipeline Role's binding had: a binding's roleRef is immutable, so the
+      // operator prunes that one (and its Role) and creates this one.
+      podLauncher: ctx.objectName('airflow-launcher'),
       dags: ctx.objectName('airflow-dags'),
       podTemplates: ctx.objectName('airflow-pod-templates'),
       migrate: ctx.objectName('airflow-db-migrate'),
@@ -81,18 +102,9 @@ export class AirflowConstruct extends Construct {
       metadata: { name: names.serviceAccount, labels },
       automountServiceAccountToken: false,
     });
-    new k8s.KubeRole(this, 'pod-launcher', {
-      metadata: { name: names.role, labels },
-      rules: [
-        // KubernetesPodOperator creates the pod, watches it, patches a label on it when done and deletes it.
-        { apiGroups: [''], resources: ['pods'], verbs: ['create', 'get', 'list', 'watch', 'patch', 'delete'] },
-        // ... and streams its logs into the task's log.
-        { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
-      ],
-    });
     new k8s.KubeRoleBinding(this, 'pod-launcher-binding', {
-      metadata: { name: names.role, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: names.role },
+      metadata: { name: names.podLauncher, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: AIRFLOW_POD_LAUNCHER_CLUSTER_ROLE },
       subjects: [{ kind: 'ServiceAccount', name: names.serviceAccount, namespace: ctx.namespace }],
     });
 

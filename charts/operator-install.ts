@@ -1,7 +1,8 @@
 /**
  * The operator's own install: its Namespace, the RecallPipeline CRD, a ServiceAccount with a
  * least-privilege ClusterRole (exactly what reconciling the objects of charts/pipeline-chart.ts
- * takes), leader election in its own namespace, the Deployment and its metrics Service.
+ * takes), the ClusterRole each pipeline's Airflow scheduler is bound to in its namespace, leader
+ * election in its own namespace, the Deployment and its metrics Service.
  */
 import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
@@ -10,7 +11,8 @@ import type { Construct } from 'constructs';
 import { DEFAULT_PIPELINE_IMAGE, PIPELINE_IMAGE_USER } from '../src/pipeline-defaults.ts';
 import { recallPipelineCrd } from './api/crd.ts';
 import { API_GROUP, PLURAL } from './api/group.ts';
-import { APP_NAME, MANAGED_BY } from './labels.ts';
+import { AIRFLOW_POD_LAUNCHER_CLUSTER_ROLE, airflowPodLauncherRules } from './airflow-construct.ts';
+import { APP_NAME, MANAGED_BY, type Labels } from './labels.ts';
 import type { KubernetesObject } from './pipeline-chart.ts';
 import { containerSecurityContext, podSecurityContext, scratchVolume } from './security.ts';
 
@@ -40,37 +42,50 @@ export const OPERATOR_NODE_FLAGS: readonly string[] = [
   '--optimize-for-size',
 ];
 
-const ALL_WRITE = ['get', 'list', 'watch', 'create', 'patch', 'update', 'delete'];
+/**
+ * What the reconciler does to every kind it owns (operator/owned-kinds.ts): its informers list and
+ * watch them, server-side apply patches them and, for an object not there yet, takes `create` too;
+ * pruning deletes. It never replaces (PUT) one, so no `update`.
+ */
+const CHILD_VERBS = ['list', 'watch', 'create', 'patch', 'delete'];
 
-/** What the operator may do, resource by resource; each line is needed by some part of a pipeline. */
+/**
+ * What the operator may do, resource by resource, each verb one it uses (operator/kube-api.ts says
+ * which HTTP method each call is); the integration test operator-rbac runs it under exactly these.
+ */
 export const operatorRules: k8s.PolicyRule[] = [
-  // Watch pipelines and write their status; the operator adds no finalizer (docs/decisions/0002).
-  { apiGroups: [API_GROUP], resources: [PLURAL], verbs: ['get', 'list', 'watch'] },
-  { apiGroups: [API_GROUP], resources: [`${PLURAL}/status`], verbs: ['get', 'patch', 'update'] },
-  // Children carry blockOwnerDeletion: with OwnerReferencesPermissionEnforcement that takes this.
+  // Pipelines come from an informer; the status is written by server-side apply.
+  { apiGroups: [API_GROUP], resources: [PLURAL], verbs: ['list', 'watch'] },
+  { apiGroups: [API_GROUP], resources: [`${PLURAL}/status`], verbs: ['patch'] },
+  // The operator adds no finalizer (docs/decisions/0002), but its children's owner references set
+  // blockOwnerDeletion, which the OwnerReferencesPermissionEnforcement admission plugin allows only
+  // to who may update the owner's finalizers.
   { apiGroups: [API_GROUP], resources: [`${PLURAL}/finalizers`], verbs: ['update'] },
-  // The objects of charts/pipeline-chart.ts.
-  { apiGroups: [''], resources: ['configmaps', 'secrets', 'services', 'serviceaccounts'], verbs: ALL_WRITE },
-  { apiGroups: ['apps'], resources: ['statefulsets', 'deployments'], verbs: ALL_WRITE },
-  { apiGroups: ['batch'], resources: ['jobs'], verbs: ALL_WRITE },
-  { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ALL_WRITE },
-  { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: ALL_WRITE },
-  { apiGroups: ['kafka.strimzi.io'], resources: ['kafkas', 'kafkanodepools', 'kafkatopics'], verbs: ALL_WRITE },
-  // Kubernetes lets a subject grant only what it holds: these are the Airflow pod launcher's rights. The operator
-  // itself lists a finished run's pods, to read the counts in their termination messages.
-  { apiGroups: [''], resources: ['pods'], verbs: ['create', 'get', 'list', 'watch', 'patch', 'delete'] },
-  { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
-  // Events on the pipelines it reconciles.
-  { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+  { apiGroups: [''], resources: ['configmaps', 'secrets', 'services', 'serviceaccounts'], verbs: CHILD_VERBS },
+  { apiGroups: ['apps'], resources: ['statefulsets', 'deployments'], verbs: CHILD_VERBS },
+  // A run's Job is read back when creating it finds one of the same name.
+  { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', ...CHILD_VERBS] },
+  { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: CHILD_VERBS },
+  { apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: CHILD_VERBS },
+  // Pipelines no longer get a Role of their own; the ones earlier versions made are pruned.
+  { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles'], verbs: ['list', 'watch', 'delete'] },
+  // Lets the Airflow RoleBinding name the pod launcher without the operator holding its pod rights.
+  {
+    apiGroups: ['rbac.authorization.k8s.io'],
+    resources: ['clusterroles'],
+    verbs: ['bind'],
+    resourceNames: [AIRFLOW_POD_LAUNCHER_CLUSTER_ROLE],
+  },
+  { apiGroups: ['kafka.strimzi.io'], resources: ['kafkas', 'kafkanodepools', 'kafkatopics'], verbs: CHILD_VERBS },
+  // The counts of a finished run are in its pods' termination messages.
+  { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
+  // Events on the pipelines it reconciles, posted as core/v1 Events.
+  { apiGroups: [''], resources: ['events'], verbs: ['create'] },
 ];
 
-/** Leader election: a Lease in the operator's namespace only. */
+/** Leader election: a Lease in the operator's namespace only, read, created, then replaced (PUT). */
 const leaderElectionRules: k8s.PolicyRule[] = [
-  {
-    apiGroups: ['coordination.k8s.io'],
-    resources: ['leases'],
-    verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'],
-  },
+  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
 ];
 
 export interface OperatorInstallOptions {
@@ -78,14 +93,21 @@ export interface OperatorInstallOptions {
   readonly namespace?: string;
 }
 
+/**
+ * The app.kubernetes.io labels of every object of the install, the CRD included, with the keys a
+ * pipeline's objects carry (labels.ts). One install per cluster: its cluster-wide names are fixed.
+ */
+export const OPERATOR_LABELS: Readonly<Labels> = {
+  'app.kubernetes.io/name': OPERATOR_NAME,
+  'app.kubernetes.io/instance': OPERATOR_NAME,
+  'app.kubernetes.io/component': 'operator',
+  'app.kubernetes.io/part-of': APP_NAME,
+  'app.kubernetes.io/managed-by': MANAGED_BY,
+};
+
 export class OperatorInstallChart extends Chart {
   constructor(scope: Construct, id: string, options: OperatorInstallOptions = {}) {
-    const labels = {
-      'app.kubernetes.io/name': OPERATOR_NAME,
-      'app.kubernetes.io/part-of': APP_NAME,
-      'app.kubernetes.io/managed-by': MANAGED_BY,
-      'app.kubernetes.io/component': 'operator',
-    };
+    const labels = { ...OPERATOR_LABELS };
     super(scope, id, { labels, disableResourceNameHashes: true });
     const namespace = options.namespace ?? OPERATOR_NAMESPACE;
     const selector = { 'app.kubernetes.io/name': OPERATOR_NAME };
@@ -94,13 +116,17 @@ export class OperatorInstallChart extends Chart {
     new k8s.KubeNamespace(this, 'namespace', {
       metadata: { name: namespace, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
     });
-    new ApiObject(this, 'crd', recallPipelineCrd());
+    new ApiObject(this, 'crd', recallPipelineCrd(labels));
     new k8s.KubeServiceAccount(this, 'service-account', { metadata: meta(OPERATOR_NAME) });
     new k8s.KubeClusterRole(this, 'cluster-role', { metadata: { name: OPERATOR_NAME }, rules: operatorRules });
     new k8s.KubeClusterRoleBinding(this, 'cluster-role-binding', {
       metadata: { name: OPERATOR_NAME },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: OPERATOR_NAME },
       subjects: [{ kind: 'ServiceAccount', name: OPERATOR_NAME, namespace }],
+    });
+    new k8s.KubeClusterRole(this, 'airflow-pod-launcher', {
+      metadata: { name: AIRFLOW_POD_LAUNCHER_CLUSTER_ROLE },
+      rules: airflowPodLauncherRules,
     });
     const leaderElection = `${OPERATOR_NAME}-leader-election`;
     new k8s.KubeRole(this, 'leader-election-role', { metadata: meta(leaderElection), rules: leaderElectionRules });

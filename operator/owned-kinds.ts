@@ -19,6 +19,8 @@ export const OWNED_KINDS: readonly OwnedKind[] = [
   { apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments' },
   { apiVersion: 'batch/v1', kind: 'Job', plural: 'jobs' },
   { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', plural: 'networkpolicies' },
+  // No longer created (Airflow's RoleBinding names the install's ClusterRole), still watched so the
+  // per-pipeline Roles earlier versions made are pruned.
   { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', plural: 'roles' },
   { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', plural: 'rolebindings' },
   { apiVersion: 'kafka.strimzi.io/v1', kind: 'Kafka', plural: 'kafkas' },
