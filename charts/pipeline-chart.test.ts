@@ -6,6 +6,8 @@ import { AIRFLOW_POD_LAUNCHER_CLUSTER_ROLE } from './airflow-construct.ts';
 import { DAG_FILE_NAME, PLACEHOLDER_DAG, POD_TEMPLATE_FILES } from './airflow-dag.ts';
 import { keysToGenerate } from './generated-secret.ts';
 import { buildPipelineObjects, buildRunJob, type KubernetesObject } from './pipeline-chart.ts';
+import type { RecallPipelineInput } from './api/recall-pipeline.ts';
+import { POSTGRES_PORT } from './postgres-construct.ts';
 import { fullSample } from './samples/full.ts';
 import { minimalSample } from './samples/minimal.ts';
 
@@ -34,13 +36,6 @@ function find(objects: KubernetesObject[], kind: string, name: string): Kubernet
 
 function runJob(...args: Parameters<typeof buildRunJob>): KubernetesObject & Record<string, any> {
   return buildRunJob(...args) as KubernetesObject & Record<string, any>;
-}
-
-function podSpecs(objects: KubernetesObject[]): Array<{ where: string; spec: PodSpec }> {
-  return objects.flatMap((object) => {
-    const template = (object as { spec?: { template?: Pod } }).spec?.template;
-    return template ? [{ where: `${object.kind}/${object.metadata.name}`, spec: template.spec }] : [];
-  });
 }
 
 describe('buildPipelineObjects, minimal sample (everything defaulted)', () => {
@@ -88,51 +83,6 @@ describe('buildPipelineObjects, minimal sample (everything defaulted)', () => {
     expect(pool.metadata.labels?.['strimzi.io/cluster']).toBe('rappel-conso-kafka');
     expect(pool.spec.roles).toEqual(['controller', 'broker']);
     expect(pool.spec.storage.volumes[0]).toMatchObject({ kraftMetadata: 'shared', size: '10Gi' });
-  });
-
-  it('labels and annotates every object with its pipeline, in the pipeline’s namespace', () => {
-    for (const object of objects) {
-      expect(object.metadata.namespace).toBe('recall');
-      expect(object.metadata.labels).toMatchObject({
-        'app.kubernetes.io/name': 'recall-pipeline',
-        'app.kubernetes.io/instance': 'rappel-conso',
-        'app.kubernetes.io/managed-by': 'recall-pipeline-operator',
-      });
-      expect(object.metadata.labels?.['app.kubernetes.io/component']).toBeTruthy();
-      expect(object.metadata.annotations?.['rappelconso.io/pipeline']).toBe('rappel-conso');
-    }
-  });
-
-  it('runs every pod non-root with no capabilities, RuntimeDefault seccomp, requests and limits', () => {
-    for (const { where, spec } of podSpecs(objects)) {
-      expect(spec.securityContext, where).toMatchObject({
-        runAsNonRoot: true,
-        seccompProfile: { type: 'RuntimeDefault' },
-      });
-      for (const container of [...spec.containers, ...(spec.initContainers ?? [])]) {
-        const at = `${where} ${container.name}`;
-        expect(container.securityContext, at).toMatchObject({
-          allowPrivilegeEscalation: false,
-          capabilities: { drop: ['ALL'] },
-          readOnlyRootFilesystem: true,
-        });
-        expect(container.resources?.requests?.memory, at).toBeTruthy();
-        expect(container.resources?.limits?.memory, at).toBeTruthy();
-      }
-    }
-  });
-
-  it('puts no secret in a plain env value: passwords come from secretKeyRef', () => {
-    for (const { where, spec } of podSpecs(objects)) {
-      for (const container of [...spec.containers, ...(spec.initContainers ?? [])]) {
-        for (const variable of container.env ?? []) {
-          if (/PASSWORD|SECRET|FERNET/.test(variable.name)) {
-            expect(variable.value, `${where} ${container.name} ${variable.name}`).toBeUndefined();
-            expect(variable.valueFrom?.secretKeyRef, `${where} ${variable.name}`).toBeDefined();
-          }
-        }
-      }
-    }
   });
 
   it('emits the database password Secret empty and create-only, for the operator to fill once', () => {
@@ -225,17 +175,6 @@ describe('buildPipelineObjects, minimal sample (everything defaulted)', () => {
     const apiServer = find(objects, 'Deployment', 'rappel-conso-airflow-api-server').spec.template.spec as PodSpec;
     expect(apiServer.serviceAccountName).toBeUndefined();
   });
-
-  it('admits only the pipeline’s pods to PostgreSQL', () => {
-    const policy = find(objects, 'NetworkPolicy', 'rappel-conso-postgres-ingress');
-    expect(policy.spec.ingress[0].from).toEqual([
-      {
-        podSelector: {
-          matchLabels: { 'app.kubernetes.io/name': 'recall-pipeline', 'app.kubernetes.io/instance': 'rappel-conso' },
-        },
-      },
-    ]);
-  });
 });
 
 describe('buildPipelineObjects, full sample (every field set)', () => {
@@ -292,6 +231,173 @@ describe('buildPipelineObjects, full sample (every field set)', () => {
       storageClassName: 'standard',
       resources: { requests: { storage: '20Gi' } },
     });
+  });
+});
+
+/** A pipeline with Airflow on an external PostgreSQL, whose credentials come from the user’s Secret. */
+const externalDatabase: RecallPipelineInput = {
+  metadata: { name: 'ext-db', namespace: 'recall' },
+  spec: { postgres: { mode: 'external', external: { host: 'db.example', secretRef: { name: 'db-credentials' } } } },
+};
+
+/** A variable whose name says it holds a credential. */
+const SECRET_NAME = /PASSWORD|SECRET|FERNET|TOKEN|_KEY$/;
+/** `scheme://user:password@`, leaving out format strings whose parts are placeholders. */
+const CREDENTIALS_IN_URL = /:\/\/[^\s/:@%]+:[^\s/@%]+@/;
+const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi)?$/;
+
+describe.each([
+  ['minimal', minimalSample],
+  ['full', fullSample],
+  ['external PostgreSQL', externalDatabase],
+])('every object and pod of the %s sample', (_, sample) => {
+  const objects = buildPipelineObjects(sample);
+  const runJobs = (['produce', 'consume'] as const).map((step) => runJob(sample, step, 1));
+  type LabelledPod = Pod & { metadata: { labels: Record<string, string> } };
+  const workloadPods = [...objects, ...runJobs].flatMap((object) => {
+    const template = (object as { spec?: { template?: LabelledPod } }).spec?.template;
+    // A KafkaNodePool's spec.template is Strimzi's, with no pod spec (kafka-construct.test.ts).
+    return template?.spec ? [{ where: `${object.kind}/${object.metadata.name}`, pod: template }] : [];
+  });
+  const templates = objects
+    .filter((object) => object.kind === 'ConfigMap' && object.metadata.name.endsWith('-airflow-pod-templates'))
+    .flatMap((configMap) =>
+      Object.entries((configMap as { data?: Record<string, string> }).data ?? {}).map(([file, text]) => ({
+        where: `${configMap.metadata.name}/${file}`,
+        pod: loadYaml<LabelledPod>(text),
+      })),
+    );
+  /** The Deployments', StatefulSets' and Jobs' pods, both run Jobs', and those Airflow launches. */
+  const pods = [...workloadPods, ...templates].map(({ where, pod }) => ({
+    where,
+    labels: pod.metadata.labels,
+    spec: pod.spec,
+  }));
+  const containers = pods.flatMap(({ where, spec }) =>
+    [...(spec.initContainers ?? []), ...spec.containers].map((container) => ({
+      at: `${where} ${container.name}`,
+      container,
+    })),
+  );
+  const instance = sample.metadata.name;
+  const pipelineSelector = { 'app.kubernetes.io/name': 'recall-pipeline', 'app.kubernetes.io/instance': instance };
+
+  it('covers the run Jobs, the Airflow pod templates and, in the full sample, the tools', () => {
+    const where = pods.map((pod) => pod.where);
+    expect(where).toEqual(
+      expect.arrayContaining([
+        `Job/${instance}-produce-1`,
+        `Job/${instance}-consume-1`,
+        `Job/${instance}-airflow-db-migrate`,
+        `Deployment/${instance}-airflow-scheduler`,
+        `${instance}-airflow-pod-templates/produce.yaml`,
+        `${instance}-airflow-pod-templates/consume.yaml`,
+      ]),
+    );
+    if (sample === fullSample) {
+      expect(where).toEqual(
+        expect.arrayContaining([
+          `Deployment/${instance}-kafka-ui`,
+          `Deployment/${instance}-pgadmin`,
+          `StatefulSet/${instance}-postgres`,
+        ]),
+      );
+    }
+    expect(containers.some(({ container }) => container.name === 'migrate')).toBe(true);
+  });
+
+  it('labels and annotates every object and pod with its pipeline, in the pipeline’s namespace', () => {
+    const expected = {
+      ...pipelineSelector,
+      'app.kubernetes.io/part-of': 'recall-pipeline',
+      'app.kubernetes.io/managed-by': 'recall-pipeline-operator',
+    };
+    for (const object of [...objects, ...runJobs]) {
+      const at = `${object.kind}/${object.metadata.name}`;
+      expect(object.metadata.namespace, at).toBe('recall');
+      expect(object.metadata.labels, at).toMatchObject(expected);
+      expect(object.metadata.labels?.['app.kubernetes.io/component'], at).toBeTruthy();
+      expect(object.metadata.annotations?.['rappelconso.io/pipeline'], at).toBe(instance);
+    }
+    for (const { where, labels } of pods) {
+      expect(labels, where).toMatchObject(expected);
+      expect(labels['app.kubernetes.io/component'], where).toBeTruthy();
+    }
+  });
+
+  it('runs every pod non-root under RuntimeDefault seccomp, every container without privilege or capabilities', () => {
+    for (const { where, spec } of pods) {
+      expect(spec.securityContext, where).toMatchObject({
+        runAsNonRoot: true,
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+    }
+    for (const { at, container } of containers) {
+      expect(container.securityContext, at).toMatchObject({
+        runAsNonRoot: true,
+        seccompProfile: { type: 'RuntimeDefault' },
+        privileged: false,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+      });
+    }
+  });
+
+  it('mounts every root filesystem read-only but pgAdmin’s, whose entrypoint writes its configuration there', () => {
+    const writable = containers.filter(({ container }) => container.securityContext?.readOnlyRootFilesystem !== true);
+    expect(writable.map(({ at }) => at)).toEqual(
+      sample === fullSample ? [`Deployment/${instance}-pgadmin pgadmin`] : [],
+    );
+    for (const { container } of writable) expect(container.securityContext?.readOnlyRootFilesystem).toBe(false);
+  });
+
+  it('gives every container, init containers included, CPU and memory requests and limits', () => {
+    for (const { at, container } of containers) {
+      for (const bound of ['requests', 'limits'] as const) {
+        for (const resource of ['cpu', 'memory']) {
+          expect(String(container.resources?.[bound]?.[resource]), `${at} ${bound}.${resource}`).toMatch(QUANTITY);
+        }
+      }
+    }
+  });
+
+  it('puts no secret in a plain env value: credentials come from secretKeyRef', () => {
+    for (const { at, container } of containers) {
+      for (const variable of container.env ?? []) {
+        const where = `${at} ${variable.name}`;
+        if (SECRET_NAME.test(variable.name)) {
+          expect(variable.value, where).toBeUndefined();
+          expect(variable.valueFrom?.secretKeyRef, where).toBeDefined();
+        }
+        if (variable.value !== undefined) expect(variable.value, where).not.toMatch(CREDENTIALS_IN_URL);
+      }
+    }
+  });
+
+  it('lets only the pipeline’s own pods reach its PostgreSQL and its managed Kafka', () => {
+    const peers = [{ podSelector: { matchLabels: pipelineSelector } }];
+    // Every pod of the pipeline carries the peers' labels, so each one that needs the database or Kafka gets through.
+    for (const { where, labels } of pods) expect(labels, where).toMatchObject(pipelineSelector);
+    const policies = objects.filter((object) => object.kind === 'NetworkPolicy');
+    if (sample === externalDatabase) {
+      // Someone else's server, fenced by its owner; the managed Kafka still is ours.
+      expect(policies).toEqual([]);
+    } else {
+      expect(policies).toHaveLength(1);
+      const policy = find(objects, 'NetworkPolicy', `${instance}-postgres-ingress`);
+      expect(policy.spec).toEqual({
+        podSelector: { matchLabels: { ...pipelineSelector, 'app.kubernetes.io/component': 'postgres' } },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: peers, ports: [{ protocol: 'TCP', port: POSTGRES_PORT }] }],
+      });
+      expect(find(objects, 'StatefulSet', `${instance}-postgres`).spec.template.metadata.labels).toMatchObject(
+        policy.spec.podSelector.matchLabels,
+      );
+    }
+    // Strimzi writes the listener's NetworkPolicy from networkPolicyPeers: one listener, this pipeline's pods only.
+    expect(find(objects, 'Kafka', `${instance}-kafka`).spec.kafka.listeners).toEqual([
+      { name: 'plain', port: 9092, type: 'internal', tls: false, networkPolicyPeers: peers },
+    ]);
   });
 });
 
