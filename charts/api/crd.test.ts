@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { recallPipelineCrd } from './crd.ts';
+import { invalidSpecCases } from './invalid-specs.ts';
 
 type Schema = {
   type?: string;
@@ -8,7 +9,7 @@ type Schema = {
   properties?: Record<string, Schema>;
   items?: Schema;
   additionalProperties?: Schema | boolean;
-  'x-kubernetes-validations'?: Array<{ rule: string; message: string }>;
+  'x-kubernetes-validations'?: Array<{ rule: string; message: string; fieldPath?: string }>;
   [key: string]: unknown;
 };
 
@@ -16,6 +17,7 @@ const crd = recallPipelineCrd();
 const version = (crd.spec.versions as Array<Record<string, unknown>>)[0]!;
 const root = (version.schema as { openAPIV3Schema: Schema }).openAPIV3Schema;
 const spec = root.properties!.spec!;
+const status = root.properties!.status!;
 
 function everyNode(schema: Schema, path: string, visit: (node: Schema, path: string) => void): void {
   visit(schema, path);
@@ -55,11 +57,35 @@ describe('the RecallPipeline CRD generated from zod', () => {
     });
   });
 
-  it('describes every spec field, so kubectl explain reads well', () => {
-    // Array items are explained by their array's description.
-    everyNode(spec, 'spec', (node, path) => {
-      if (!path.endsWith('[]')) expect(node.description, path).toBeTruthy();
-    });
+  it('describes every field of spec and status, array items included, so kubectl explain reads well', () => {
+    for (const [name, schema] of [
+      ['spec', spec],
+      ['status', status],
+    ] as const) {
+      everyNode(schema, name, (node, path) => expect(node.description, path).toBeTruthy());
+    }
+  });
+
+  it('has an invalid case for every CEL rule, blaming the rule’s field in the rule’s words', () => {
+    const rules: Array<{ field: string; message: string }> = [];
+    for (const [name, schema] of [
+      ['spec', spec],
+      ['status', status],
+    ] as const) {
+      everyNode(schema, name, (node, path) => {
+        for (const rule of node['x-kubernetes-validations'] ?? []) {
+          rules.push({ field: `${path}${rule.fieldPath ?? ''}`, message: rule.message });
+        }
+      });
+    }
+    expect(rules.length).toBeGreaterThanOrEqual(10);
+    const uncovered = rules.filter(
+      (rule) =>
+        !invalidSpecCases.some(
+          (testCase) => testCase.field === rule.field && testCase.apiserverSays.includes(rule.message),
+        ),
+    );
+    expect(uncovered).toEqual([]);
   });
 
   it('states the defaults, down to nested fields', () => {

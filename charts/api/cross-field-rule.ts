@@ -1,8 +1,11 @@
 /**
  * A rule that spans several fields, written once and enforced twice: by zod when TypeScript code
  * validates a spec, and by the apiserver as a CEL `x-kubernetes-validations` entry in the CRD.
- * Keeping the CEL text beside the TypeScript predicate is what stops the two from drifting; the
- * unit tests evaluate both on the same inputs.
+ * Keeping the CEL text beside the TypeScript predicate is what stops the two from drifting, and the
+ * same inputs test both: every rule has a case in invalid-specs.ts (crd.test.ts fails when one has
+ * none), which the unit tests give to zod, so to `holds`, and test/integration/recallpipeline-api
+ * to the real apiserver, so to `cel`. No unit test evaluates the CEL itself: only the apiserver
+ * runs Kubernetes' CEL, with its cost limits.
  */
 import type { z } from 'zod';
 

@@ -1,7 +1,8 @@
 /**
  * Invalid RecallPipeline specs, each with the field it is wrong in and the words both validators
  * must use: the unit tests feed them to zod, the integration tests to the apiserver, so the CRD's
- * schema and CEL rules and the zod schema are held to the same cases.
+ * schema and CEL rules and the zod schema are held to the same cases. Every cross-field rule has
+ * at least one case, which quotes the rule's message in `apiserverSays` (crd.test.ts checks it).
  */
 import type { RecallPipelineSpecInput } from './spec-schema.ts';
 
@@ -64,6 +65,27 @@ export const invalidSpecCases: readonly InvalidSpecCase[] = [
     zodSays: 'kafka.external is only allowed when kafka.mode is external',
   },
   {
+    title: 'external mode without its brokers',
+    spec: { kafka: { mode: 'external' } },
+    field: 'spec.kafka.external',
+    apiserverSays: 'kafka.external is required when kafka.mode is external',
+    zodSays: 'kafka.external is required when kafka.mode is external',
+  },
+  {
+    title: 'a strimzi block in managed mode',
+    spec: valid({ kafka: { mode: 'managed', strimzi: { clusterName: 'platform' } } }),
+    field: 'spec.kafka.strimzi',
+    apiserverSays: 'kafka.strimzi is only allowed when kafka.mode is strimzi',
+    zodSays: 'kafka.strimzi is only allowed when kafka.mode is strimzi',
+  },
+  {
+    title: 'a managed block in strimzi mode',
+    spec: valid({ kafka: { mode: 'strimzi', strimzi: { clusterName: 'platform' }, managed: { replicas: 3 } } }),
+    field: 'spec.kafka.managed',
+    apiserverSays: 'kafka.managed is only allowed when kafka.mode is managed',
+    zodSays: 'kafka.managed is only allowed when kafka.mode is managed',
+  },
+  {
     title: 'a dead-letter topic equal to the topic',
     spec: valid({ kafka: { topic: 'recalls', deadLetterTopic: 'recalls' } }),
     field: 'spec.kafka.deadLetterTopic',
@@ -104,6 +126,26 @@ export const invalidSpecCases: readonly InvalidSpecCase[] = [
     field: 'spec.postgres.external',
     apiserverSays: 'postgres.external is required when postgres.mode is external',
     zodSays: 'postgres.external is required when postgres.mode is external',
+  },
+  {
+    title: 'an external server in managed mode',
+    spec: valid({ postgres: { mode: 'managed', external: { host: 'db.example', secretRef: { name: 'db' } } } }),
+    field: 'spec.postgres.external',
+    apiserverSays: 'postgres.external is only allowed when postgres.mode is external',
+    zodSays: 'postgres.external is only allowed when postgres.mode is external',
+  },
+  {
+    title: 'a managed server’s settings in external mode',
+    spec: valid({
+      postgres: {
+        mode: 'external',
+        external: { host: 'db.example', secretRef: { name: 'db' } },
+        managed: { storage: { size: '1Gi' } },
+      },
+    }),
+    field: 'spec.postgres.managed',
+    apiserverSays: 'postgres.managed is only allowed when postgres.mode is managed',
+    zodSays: 'postgres.managed is only allowed when postgres.mode is managed',
   },
   {
     title: 'a schedule that is neither cron nor preset',

@@ -57,7 +57,11 @@ const strimziClusterSchema = z
 
 const externalKafkaSchema = z
   .strictObject({
-    bootstrapServers: z.array(hostPort).min(1).max(16).meta({ description: 'host:port of one or more brokers.' }),
+    bootstrapServers: z
+      .array(hostPort.meta({ description: 'host:port of one broker.' }))
+      .min(1)
+      .max(16)
+      .meta({ description: 'host:port of one or more brokers.' }),
   })
   .meta({ description: 'A Kafka cluster outside Strimzi; the operator creates the topics with the Kafka admin API.' });
 

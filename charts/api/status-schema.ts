@@ -73,7 +73,11 @@ export const recallPipelineStatusSchema = z
       .array(conditionSchema)
       .max(16)
       .optional()
-      .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] }),
+      .meta({
+        description: 'The state of each aspect, one condition per type; Ready sums up the others.',
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-list-map-keys': ['type'],
+      }),
     lastRun: lastRunSchema.optional(),
     checkpoint: z
       .string()
