@@ -96,6 +96,8 @@ export class AirflowConstruct extends Construct {
         [SECRET_KEYS.jwtSecret]: 'alphanumeric-64',
         [SECRET_KEYS.apiSecretKey]: 'alphanumeric-64',
       },
+      // The Fernet key decrypts what Airflow stored in its metadata database.
+      retain: ctx.databaseOutlivesPipeline,
     });
 
     new k8s.KubeServiceAccount(this, 'service-account', {

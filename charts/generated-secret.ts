@@ -7,6 +7,7 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
+import { RETAIN_LABEL } from './labels.ts';
 
 export const CREATE_ONLY_ANNOTATION = 'rappelconso.io/create-only';
 export const GENERATE_ANNOTATION = 'rappelconso.io/generate';
@@ -22,13 +23,18 @@ export interface GeneratedSecretProps {
   readonly name: string;
   readonly labels: Record<string, string>;
   readonly keys: Readonly<Record<string, SecretValueFormat>>;
+  /**
+   * The Secret unlocks data that outlives the pipeline, so it must too: it is labelled to be
+   * retained and gets no owner reference, and a pipeline created again under the same name finds it.
+   */
+  readonly retain: boolean;
 }
 
 export function generatedSecret(scope: Construct, id: string, props: GeneratedSecretProps): k8s.KubeSecret {
   return new k8s.KubeSecret(scope, id, {
     metadata: {
       name: props.name,
-      labels: props.labels,
+      labels: props.retain ? { ...props.labels, [RETAIN_LABEL]: 'true' } : props.labels,
       annotations: { [CREATE_ONLY_ANNOTATION]: 'true', [GENERATE_ANNOTATION]: JSON.stringify(props.keys) },
     },
     type: 'Opaque',

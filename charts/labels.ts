@@ -7,6 +7,12 @@ export const MANAGED_BY = 'recall-pipeline-operator';
 /** The full pipeline name, in an annotation: the instance label may be shortened to fit. */
 export const PIPELINE_ANNOTATION = 'rappelconso.io/pipeline';
 
+/**
+ * On an object the pipeline does not own, so that it outlives it (`"true"`): a Secret that unlocks
+ * a retained database. The label finds what a deleted pipeline left behind.
+ */
+export const RETAIN_LABEL = 'rappelconso.io/retain-on-delete';
+
 /** The run number on a run's Jobs and pods (see jobs-construct.ts). */
 export const RUN_LABEL = 'rappelconso.io/run';
 

@@ -26,7 +26,8 @@ export class PgAdminConstruct extends Construct {
     const labels = { ...ctx.labels, ...selector };
     const connection = ctx.postgresConnection;
 
-    generatedSecret(this, 'password', { name, labels, keys: { [PASSWORD_KEY]: 'alphanumeric-32' } });
+    // pgAdmin keeps nothing beyond its pod, so its login need not outlive the pipeline.
+    generatedSecret(this, 'password', { name, labels, keys: { [PASSWORD_KEY]: 'alphanumeric-32' }, retain: false });
     // No password here: pgAdmin asks for it on first connection.
     const servers = {
       Servers: {

@@ -440,7 +440,9 @@ describe('buildPipelineObjects, other modes', () => {
   });
 
   it('owns its objects when the pipeline has a uid, so deleting it deletes them', () => {
-    const objects = buildPipelineObjects({ metadata: { name: 'owned', uid: '1234' } });
+    // With Retain, the default, the generated Secrets that unlock the database are not owned (retained-data.test.ts).
+    const spec = { postgres: { managed: { onDelete: 'Delete' } } };
+    const objects = buildPipelineObjects({ metadata: { name: 'owned', uid: '1234' }, spec });
     for (const object of objects) {
       expect(object.metadata.ownerReferences).toEqual([
         {

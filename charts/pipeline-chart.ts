@@ -10,7 +10,7 @@ import { AirflowConstruct } from './airflow-construct.ts';
 import { RunJobConstruct, type RunStep } from './jobs-construct.ts';
 import { KafkaConstruct } from './kafka-construct.ts';
 import { KafkaUiConstruct } from './kafka-ui-construct.ts';
-import { PIPELINE_ANNOTATION } from './labels.ts';
+import { PIPELINE_ANNOTATION, RETAIN_LABEL } from './labels.ts';
 import { NetworkPoliciesConstruct } from './network-policies-construct.ts';
 import { PgAdminConstruct } from './pgadmin-construct.ts';
 import { pipelineContext, type ContextOptions, type PipelineContext } from './pipeline-context.ts';
@@ -57,14 +57,15 @@ export class PipelineChart extends Chart {
 
 /**
  * Marks every object of `chart` as the pipeline's: the annotation with its full name and, when the
- * pipeline exists in a cluster, a controller owner reference, so deleting it deletes them.
+ * pipeline exists in a cluster, a controller owner reference, so deleting it deletes them; except
+ * those labelled to be retained, which must outlive it.
  */
 function ownByPipeline(chart: Chart, ctx: PipelineContext, pipeline: RecallPipeline): void {
   const { uid } = pipeline.metadata;
   for (const child of chart.node.findAll()) {
     if (!(child instanceof ApiObject)) continue;
     child.metadata.addAnnotation(PIPELINE_ANNOTATION, ctx.name);
-    if (uid !== undefined) {
+    if (uid !== undefined && child.metadata.getLabel(RETAIN_LABEL) !== 'true') {
       child.metadata.addOwnerReference({
         apiVersion: API_GROUP_VERSION,
         kind: KIND,

@@ -51,6 +51,11 @@ export interface PipelineContext {
   /** Secret and Service of the managed PostgreSQL (unused with an external server). */
   readonly postgresName: string;
   readonly postgresConnection: PostgresConnection;
+  /**
+   * Whether the databases outlive the pipeline: a managed PostgreSQL with `onDelete: Retain`, or an
+   * external server, which is never ours to delete. The generated Secrets that unlock them then do too.
+   */
+  readonly databaseOutlivesPipeline: boolean;
   /** The Airflow DAG's Python source (charts/airflow-dag.ts). */
   readonly dagSource: string;
   /** `<pipeline>-<suffix>` within the limits. */
@@ -116,6 +121,10 @@ export function pipelineContext(pipeline: RecallPipeline, options: ContextOption
   const { spec } = pipeline;
   const kafka = kafkaTarget(name, spec);
   const postgresName = objectName(name, 'postgres');
+  const postgres: PostgresTarget =
+    spec.postgres.mode === 'managed'
+      ? { mode: 'managed', settings: spec.postgres.managed ?? DEFAULT_MANAGED_POSTGRES }
+      : { mode: 'external' };
   return {
     name,
     namespace: pipeline.metadata.namespace ?? options.defaultNamespace ?? 'default',
@@ -125,12 +134,10 @@ export function pipelineContext(pipeline: RecallPipeline, options: ContextOption
     bootstrapServers: bootstrapServers(spec, kafka),
     topic: spec.kafka.topic,
     deadLetterTopic: spec.kafka.deadLetterTopic ?? deadLetterTopic(spec.kafka.topic),
-    postgres:
-      spec.postgres.mode === 'managed'
-        ? { mode: 'managed', settings: spec.postgres.managed ?? DEFAULT_MANAGED_POSTGRES }
-        : { mode: 'external' },
+    postgres,
     postgresName,
     postgresConnection: postgresConnection(spec, postgresName),
+    databaseOutlivesPipeline: postgres.mode === 'external' || postgres.settings.onDelete === 'Retain',
     dagSource: options.dagSource ?? PLACEHOLDER_DAG,
     objectName: (suffix) => objectName(name, suffix),
     selector: (component) => componentSelector(name, component),

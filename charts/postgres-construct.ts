@@ -1,7 +1,8 @@
 /**
  * The managed PostgreSQL of a pipeline: a one-replica StatefulSet with its volume claim template, a
  * headless Service (its stable DNS name is the host the pipeline connects to), and the create-only
- * Secret with the owner's password. An external server needs nothing here.
+ * Secret with the owner's password. `onDelete` decides whether the volume and that Secret outlive the
+ * pipeline (docs/decisions/0001-recallpipeline-api.md). An external server needs nothing here.
  */
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -26,7 +27,12 @@ export class PostgresConstruct extends Construct {
     const selector = ctx.selector(POSTGRES_COMPONENT);
     const labels = { ...ctx.labels, ...selector };
 
-    generatedSecret(this, 'password', { name, labels, keys: { [POSTGRES_PASSWORD_KEY]: 'alphanumeric-32' } });
+    generatedSecret(this, 'password', {
+      name,
+      labels,
+      keys: { [POSTGRES_PASSWORD_KEY]: 'alphanumeric-32' },
+      retain: ctx.databaseOutlivesPipeline,
+    });
 
     new k8s.KubeService(this, 'service', {
       metadata: { name, labels },
@@ -57,6 +63,8 @@ export class PostgresConstruct extends Construct {
       spec: {
         serviceName: name,
         replicas: 1,
+        // Written out though Retain is Kubernetes' default: deleting the data is a choice in the spec.
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: settings.onDelete, whenScaled: 'Retain' },
         selector: { matchLabels: selector },
         template: {
           metadata: { labels },

@@ -12,7 +12,9 @@
  *
  * Every namespaced child has a controller owner reference to the pipeline, so deleting the
  * pipeline deletes them through Kubernetes' garbage collector: no finalizer (see
- * docs/decisions/0002-operator-design.md).
+ * docs/decisions/0002-operator-design.md). The exception is the generated Secrets that unlock a
+ * retained database: unowned, they outlive the pipeline, are never pruned, and a pipeline created
+ * again under the same name finds them in the cache and keeps their values.
  */
 import { API_GROUP_VERSION, KIND } from '../charts/api/group.ts';
 import { InvalidRecallPipelineError, parseRecallPipeline } from '../charts/api/recall-pipeline.ts';
@@ -40,6 +42,7 @@ import {
 import { kindKey, objectPath, OWNED_KINDS } from './owned-kinds.ts';
 import { nextStatus, normalized, sameStatus, type Observation } from './pipeline-status.ts';
 import { ownerKey, pipelineKey, splitKey } from './pipeline-key.ts';
+import { ownershipChange } from './retained-owner.ts';
 import { readRunReport, withReports, type RunReports } from './run-reports.ts';
 import { jobOutcome, planRun, requestedRun, type LastRun, type RunPlan } from './runs.ts';
 import { generateSecretData } from './secret-values.ts';
@@ -155,6 +158,11 @@ export class Reconciler {
           // Create-only: generated once, never re-applied, so a password is never replaced.
           if (!live && (await this.#createIfAbsent({ ...object, stringData: generateSecretData(generate) }))) {
             applied.push(describe(object));
+          }
+          const owner = live && ownershipChange(object, live, pipeline.metadata?.uid);
+          if (owner) {
+            await api.mergePatch(live, owner.patch);
+            applied.push(`${describe(object)} (${owner.change})`);
           }
           continue;
         }

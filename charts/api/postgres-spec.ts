@@ -16,6 +16,10 @@ export const SSL_MODES = ['disable', 'prefer', 'require', 'verify-ca', 'verify-f
 
 export const DEFAULT_POSTGRES_IMAGE = `postgres:${versions.postgresImageTag}`;
 
+/** Kubernetes' own words for a StatefulSet's volume claims (persistentVolumeClaimRetentionPolicy). */
+export const ON_DELETE_POLICIES = ['Retain', 'Delete'] as const;
+export type OnDeletePolicy = (typeof ON_DELETE_POLICIES)[number];
+
 export const managedPostgresSchema = z
   .strictObject({
     image: image.default(DEFAULT_POSTGRES_IMAGE).meta({ description: 'The official postgres image or one like it.' }),
@@ -34,6 +38,15 @@ export const managedPostgresSchema = z
       { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
       'PostgreSQL',
     ),
+    onDelete: z
+      .enum(ON_DELETE_POLICIES)
+      .default('Retain')
+      .meta({
+        description:
+          'What deleting the pipeline does to the database. Retain: its volume, and the generated Secrets that ' +
+          'unlock it (the password, Airflow’s keys), outlive the pipeline, labelled with its name, and a pipeline ' +
+          'created again under that name uses them again. Delete: they are deleted with the pipeline.',
+      }),
   })
   .meta({ description: 'A PostgreSQL StatefulSet owned by this pipeline.' });
 

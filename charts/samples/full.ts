@@ -40,6 +40,7 @@ export const fullSample: RecallPipelineInput = {
         image: DEFAULT_POSTGRES_IMAGE,
         storage: { size: '20Gi', storageClassName: 'standard' },
         resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '2', memory: '2Gi' } },
+        onDelete: 'Retain',
       },
       database: 'recall',
       table: 'rappel_conso_v2_table',

@@ -17,7 +17,10 @@ import { recallPipelineCrd } from '../../charts/api/crd.ts';
 import type { RecallPipelineStatus } from '../../charts/api/status-schema.ts';
 import { API_GROUP, API_VERSION, CRD_NAME, KIND, PLURAL } from '../../charts/api/group.ts';
 import type { RecallPipelineInput } from '../../charts/api/recall-pipeline.ts';
+import { startOperator, type RunningOperator } from '../../operator/operator.ts';
 import { OWNED_KINDS } from '../../operator/owned-kinds.ts';
+import { createLogger } from '../../src/logging/logger.ts';
+import { connectionFor } from '../infra/connection.ts';
 import { rawApplier } from './raw-apply.ts';
 
 export const MANAGED_BY_SELECTOR = 'app.kubernetes.io/managed-by=recall-pipeline-operator';
@@ -84,6 +87,42 @@ export async function installCrd(config: k8s.KubeConfig, crd = recallPipelineCrd
       `the ${kind.plural} storage to serve`,
     );
   }
+}
+
+export interface NamespacedOperator {
+  readonly client: PipelineClient;
+  readonly operator: RunningOperator;
+  /** Stops the operator and deletes its namespace. */
+  stop(): Promise<void>;
+}
+
+/**
+ * An in-process operator that watches only `namespace`, created for it on the shared control plane
+ * (Strimzi's CRDs and ours installed), so it never touches what other tests run. It reconciles on
+ * events alone: the periodic resync is an hour away.
+ */
+export async function namespacedOperator(namespace: string): Promise<NamespacedOperator> {
+  const kubeconfig = (await connectionFor('kubernetes')).KUBECONFIG!;
+  await connectionFor('strimzi');
+  const config = loadConfig(kubeconfig);
+  await installCrd(config);
+  const client = new PipelineClient(config, namespace);
+  await client.createNamespace();
+  const operator = await startOperator({
+    kubeconfig,
+    namespace,
+    logger: createLogger('operator', 'warn'),
+    resyncPeriodMs: 60 * 60_000,
+  });
+  await until(() => operator.isReady(), 'the operator caches to sync');
+  return {
+    client,
+    operator,
+    stop: async () => {
+      await operator.stop();
+      await client.deleteNamespace();
+    },
+  };
 }
 
 export class PipelineClient {

@@ -8,17 +8,24 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOperator, type RunningOperator } from '../../operator/operator.ts';
+import type { RunningOperator } from '../../operator/operator.ts';
 import type { RunReport } from '../../src/reporting/run-report.ts';
-import { createLogger } from '../../src/logging/logger.ts';
 import { connectionFor } from '../infra/connection.ts';
-import { counterTotal, installCrd, loadConfig, PipelineClient, until } from './operator-fixture.ts';
+import {
+  counterTotal,
+  namespacedOperator,
+  PipelineClient,
+  until,
+  type NamespacedOperator,
+} from './operator-fixture.ts';
 
 const WRITES = 'recall_operator_api_writes_total';
+const RETAINED = ['Secret/rp-airflow', 'Secret/rp-postgres'];
 const RECONCILES = 'recall_operator_reconciles_total';
 
 describe('operator: a pipeline from create to delete', () => {
   const namespace = `op-life-${randomUUID().slice(0, 8)}`;
+  let scoped: NamespacedOperator;
   let client: PipelineClient;
   let operator: RunningOperator;
   let kafkaBrokers: string;
@@ -26,25 +33,13 @@ describe('operator: a pipeline from create to delete', () => {
   let uid: string;
 
   beforeAll(async () => {
-    const { KUBECONFIG } = await connectionFor('kubernetes');
-    await connectionFor('strimzi');
     kafkaBrokers = (await connectionFor('kafka')).KAFKA_BROKERS!;
-    const config = loadConfig(KUBECONFIG!);
-    await installCrd(config);
-    client = new PipelineClient(config, namespace);
-    await client.createNamespace();
-    operator = await startOperator({
-      kubeconfig: KUBECONFIG!,
-      namespace,
-      logger: createLogger('operator', 'warn'),
-      resyncPeriodMs: 60 * 60_000,
-    });
-    await until(() => operator.isReady(), 'the operator caches to sync');
+    scoped = await namespacedOperator(namespace);
+    ({ client, operator } = scoped);
   });
 
   afterAll(async () => {
-    await operator?.stop();
-    await client?.deleteNamespace();
+    await scoped?.stop();
   });
 
   /** Settles: nothing queued or running, twice in a row a moment apart (late watch events included). */
@@ -79,12 +74,14 @@ describe('operator: a pipeline from create to delete', () => {
       }),
     );
     for (const entry of owners.filter((owner) => owner.owners !== 'strimzi')) {
-      expect(entry.owners, entry.child).toEqual([`RecallPipeline/${uid}/true`]);
+      // The Secrets that unlock the database outlive the pipeline (onDelete: Retain, the default).
+      const expected = RETAINED.includes(entry.child) ? undefined : [`RecallPipeline/${uid}/true`];
+      expect(entry.owners, entry.child).toEqual(expected);
     }
     return children;
   }
 
-  it('creates every child with an owner reference and reports Provisioning until they are ready', async () => {
+  it('creates every child, owned but for the Secrets that unlock the database, and reports Provisioning until they are ready', async () => {
     uid = (await client.create(name)).metadata.uid;
     const pipeline = await until(async () => {
       const current = await client.get(name);
@@ -308,9 +305,13 @@ describe('operator: a pipeline from create to delete', () => {
     await client.delete('ext');
   });
 
-  it('lets the garbage collector delete every child once the pipeline is deleted', async () => {
+  it('lets the garbage collector delete every child but the retained Secrets once the pipeline is deleted', async () => {
     expect((await client.children()).length).toBeGreaterThan(10);
     await client.delete(name);
-    await until(async () => (await client.children()).length === 0, 'every child to be garbage-collected', 90_000);
+    await until(
+      async () => (await client.children()).join() === RETAINED.join(),
+      'every other child to be garbage-collected',
+      90_000,
+    );
   });
 });
