@@ -4,11 +4,26 @@
  * get nothing here: the operator creates their topics through the admin API (charts/topics.ts).
  */
 import { Construct } from 'constructs';
+import { STRIMZI_IMAGE_USER, TOPIC_OPERATOR_RESOURCES } from '../src/pipeline-defaults.ts';
 import { versions } from '../src/versions.ts';
+import type { Resources } from './api/resources-schema.ts';
 import { instanceSelector } from './labels.ts';
 import { KAFKA_PLAIN_PORT, type PipelineContext } from './pipeline-context.ts';
+import { containerSecurityContext, podSecurityContext } from './security.ts';
 import { STRIMZI_CLUSTER_LABEL, kafka, kafkaNodePool, kafkaTopic } from './strimzi-resources.ts';
 import { pipelineTopics } from './topics.ts';
+
+/**
+ * The security defaults of our own pods, for the pods Strimzi runs for a managed cluster: Strimzi
+ * applies no such context of its own unless its operator is configured to.
+ */
+const strimziPod = { securityContext: podSecurityContext(STRIMZI_IMAGE_USER) };
+// Strimzi mounts a volume on /tmp, the only place its containers write besides the data volume.
+const strimziContainer = { securityContext: containerSecurityContext({ readOnlyRootFilesystem: true }) };
+
+function strimziResources(resources: Resources) {
+  return { requests: { ...resources.requests }, limits: { ...resources.limits } };
+}
 
 export class KafkaConstruct extends Construct {
   constructor(scope: Construct, id: string, ctx: PipelineContext) {
@@ -62,7 +77,10 @@ export class KafkaConstruct extends Construct {
             'min.insync.replicas': Math.min(2, replication),
           },
         },
-        entityOperator: { topicOperator: {} },
+        entityOperator: {
+          topicOperator: { resources: strimziResources(TOPIC_OPERATOR_RESOURCES) },
+          template: { pod: strimziPod, topicOperatorContainer: strimziContainer },
+        },
       },
     );
     kafkaNodePool(
@@ -85,7 +103,8 @@ export class KafkaConstruct extends Construct {
             },
           ],
         },
-        resources: { requests: { ...settings.resources.requests }, limits: { ...settings.resources.limits } },
+        resources: strimziResources(settings.resources),
+        template: { pod: strimziPod, kafkaContainer: strimziContainer, initContainer: strimziContainer },
       },
     );
   }

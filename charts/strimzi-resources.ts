@@ -3,10 +3,25 @@
  * release in src/versions.ts (rather than vendoring generated bindings for three objects).
  */
 import { ApiObject } from 'cdk8s';
+import type { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 
 export const STRIMZI_API_VERSION = 'kafka.strimzi.io/v1';
 export const STRIMZI_CLUSTER_LABEL = 'strimzi.io/cluster';
+
+interface StrimziResources {
+  requests: Record<string, string>;
+  limits: Record<string, string>;
+}
+
+/** Strimzi's pod and container templates take Kubernetes' own security context fields. */
+interface PodTemplate {
+  securityContext: k8s.PodSecurityContext;
+}
+
+interface ContainerTemplate {
+  securityContext: k8s.SecurityContext;
+}
 
 interface Metadata {
   name: string;
@@ -32,7 +47,10 @@ export interface KafkaSpec {
     }>;
     config: Record<string, number | string>;
   };
-  entityOperator: { topicOperator: Record<string, never> };
+  entityOperator: {
+    topicOperator: { resources: StrimziResources };
+    template: { pod: PodTemplate; topicOperatorContainer: ContainerTemplate };
+  };
 }
 
 export interface KafkaNodePoolSpec {
@@ -49,7 +67,8 @@ export interface KafkaNodePoolSpec {
       kraftMetadata: 'shared';
     }>;
   };
-  resources: { requests: Record<string, string>; limits: Record<string, string> };
+  resources: StrimziResources;
+  template: { pod: PodTemplate; kafkaContainer: ContainerTemplate; initContainer: ContainerTemplate };
 }
 
 function strimziObject(scope: Construct, id: string, kind: string, metadata: Metadata, spec: object): ApiObject {

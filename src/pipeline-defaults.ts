@@ -28,3 +28,18 @@ export const DEFAULT_PIPELINE_IMAGE = 'ghcr.io/rappelconso/recall-pipeline-opera
 
 /** Who the image runs as: the `node` user of the official Node.js image it builds on (see the Dockerfile). */
 export const PIPELINE_IMAGE_USER = { user: 1000, group: 1000 } as const;
+
+/**
+ * Strimzi's images run as user 1001 in group 0, the group that owns the data volume (the fsGroup
+ * Strimzi itself would give a pod with persistent storage).
+ */
+export const STRIMZI_IMAGE_USER = { user: 1001, group: 0 } as const;
+
+/**
+ * Requests and limits of the Topic Operator Strimzi runs for a managed Kafka cluster. It watches the
+ * pipeline's two topics; its JVM sizes the heap from the memory limit, so request and limit agree.
+ */
+export const TOPIC_OPERATOR_RESOURCES = {
+  requests: { cpu: '100m', memory: '384Mi' },
+  limits: { cpu: '500m', memory: '384Mi' },
+} as const;
