@@ -46,6 +46,11 @@ export const versions = {
   /** Apache Airflow 3 (latest on PyPI), deployed from the official apache/airflow image. */
   airflow: '3.3.2',
   /**
+   * apache-airflow-providers-cncf-kubernetes (KubernetesPodOperator), installed beside Airflow from
+   * PyPI for the DAG's tests; the apache/airflow image brings its own release of it.
+   */
+  airflowCncfKubernetesProvider: '10.25.0',
+  /**
    * Tag of the official postgres image the charts deploy: the same major as above, at the minor
    * Debian's postgresql-15 package currently carries.
    */

@@ -28,9 +28,11 @@ export const componentEntries: readonly ComponentEntry[] = [
     load: async () => (await import('./strimzi.ts')).strimzi,
     needs: ['kubernetes'],
   },
+  // Not a daemon: a virtualenv the DAG's tests run `airflow` from, against the control plane.
+  { name: 'airflow', label: 'Apache Airflow', load: async () => (await import('./airflow.ts')).airflow },
 ];
 
-export type ComponentName = 'postgres' | 'kafka' | 'kubernetes' | 'strimzi';
+export type ComponentName = 'postgres' | 'kafka' | 'kubernetes' | 'strimzi' | 'airflow';
 
 export function componentEntry(name: string): ComponentEntry {
   const entry = componentEntries.find((candidate) => candidate.name === name);

@@ -56,7 +56,7 @@ describe('local environment lifecycle', () => {
 
   it('stopping every component leaves no process behind', async () => {
     const daemons = daemonPids(path.join(scratch.cacheDir, 'run'));
-    // PostgreSQL, Kafka, etcd, kube-apiserver, kube-controller-manager.
+    // PostgreSQL, Kafka, etcd, kube-apiserver, kube-controller-manager; Airflow runs no daemon.
     expect(daemons).toHaveLength(5);
     expect(processesInGroups(daemons).length).toBeGreaterThanOrEqual(5);
     for (const entry of [...componentEntries].reverse()) await (await entry.load()).stop(scratch.context());
