@@ -17,7 +17,7 @@ export function packageRoot(from: string): string {
   }
 }
 
-/** The DAG once its issue has written it; undefined until then (the charts use a placeholder). */
+/** The DAG's text; undefined when the file is missing (the charts then use a placeholder). */
 export function dagSource(): string | undefined {
   const file = path.join(packageRoot(import.meta.dirname), DAG_SOURCE_FILE);
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;

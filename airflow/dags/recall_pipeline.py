@@ -1,0 +1,101 @@
+"""The RecallPipeline's DAG: on its schedule, the producer's pod, then the consumer's.
+
+One Airflow serves one pipeline, and the operator tells this file which through the scheduler's
+environment (charts/airflow-construct.ts), so the same file is shipped to every pipeline:
+
+- RECALL_PIPELINE: the pipeline's name, which is the DAG's id;
+- RECALL_NAMESPACE: where the pods run (the scheduler's own namespace);
+- RECALL_SCHEDULE: a cron expression or preset such as @daily (spec.airflow.schedule);
+- RECALL_POD_TEMPLATE_DIR: the folder holding produce.yaml and consume.yaml, the pods the
+  operator renders with the same builder as its Jobs, so a scheduled run is the run by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
+from airflow.providers.cncf.kubernetes.utils.container import get_container_termination_message
+from airflow.sdk import DAG
+
+
+def setting(name: str) -> str:
+    value = os.environ.get(name, "")
+    if not value:
+        # The import error is what Airflow shows for a broken DAG file, so it names the variable.
+        raise RuntimeError(f"{name} is not set; the recall-pipeline-operator sets it on Airflow's scheduler")
+    return value
+
+
+def pod_template(folder: str, step: str) -> str:
+    path = Path(folder, f"{step}.yaml")
+    # KubernetesPodOperator only warns on a missing template and then launches an empty pod.
+    if not path.is_file():
+        raise RuntimeError(f"RECALL_POD_TEMPLATE_DIR={folder} has no {path.name}")
+    return str(path)
+
+
+class RecallStep(KubernetesPodOperator):
+    """A step's pod, whose run report (the container's termination message) becomes an XCom."""
+
+    def execute(self, context):
+        super().execute(context)
+        message = get_container_termination_message(self.remote_pod, self.base_container_name)
+        if message:
+            try:
+                report = json.loads(message)
+            except ValueError:
+                report = message
+            self.log.info("Run report of %s: %s", self.task_id, message.strip())
+            context["ti"].xcom_push(key="run_report", value=report)
+
+
+pipeline = setting("RECALL_PIPELINE")
+namespace = setting("RECALL_NAMESPACE")
+schedule = setting("RECALL_SCHEDULE")
+template_dir = setting("RECALL_POD_TEMPLATE_DIR")
+
+with DAG(
+    dag_id=pipeline,
+    description=f"RappelConso recalls → Kafka → PostgreSQL for the RecallPipeline {pipeline}",
+    schedule=schedule,
+    # Only a date in the past for the schedule to count from; what to read is the producer's
+    # checkpoint, not the run's interval.
+    start_date=datetime(2024, 1, 1, tzinfo=timezone.utc),
+    # Each run reads everything new since the checkpoint, so missed intervals need no run of their own.
+    catchup=False,
+    # The producer's checkpoint is incremental: two producers at once would start from the same
+    # checkpoint and send the same records twice.
+    max_active_runs=1,
+    tags=["recall-pipeline"],
+    default_args={
+        # A step that failed may run again: the producer resumes from its checkpoint, and the
+        # consumer's upsert makes records it loaded twice one row.
+        "retries": 2,
+        # 5 to 10 minutes, then 10 to 20: time for a restarted broker or database to come back.
+        "retry_delay": timedelta(minutes=5),
+        "retry_exponential_backoff": 2.0,
+    },
+) as dag:
+    # No Airflow connection: in the scheduler's pod the provider falls back to the ServiceAccount's
+    # token (in-cluster), elsewhere to the kubeconfig that KUBECONFIG names, as in the tests.
+    produce, consume = (
+        RecallStep(
+            task_id=step,
+            name=f"{pipeline}-{step}",
+            namespace=namespace,
+            pod_template_file=pod_template(template_dir, step),
+            # The operator's own default ("File") would replace the template's: a container that
+            # fails writes no report, and the tail of its log says why instead.
+            termination_message_policy="FallbackToLogsOnError",
+            # Leaves room for a node's first pull of the image.
+            startup_timeout_seconds=600,
+            get_logs=True,
+            on_finish_action="delete_pod",
+        )
+        for step in ("produce", "consume")
+    )
+    produce >> consume
