@@ -70,6 +70,8 @@ with DAG(
     # The producer's checkpoint is incremental: two producers at once would start from the same
     # checkpoint and send the same records twice.
     max_active_runs=1,
+    # Airflow pauses a new DAG by default; this one is on from the start, and spec.suspend stops it.
+    is_paused_upon_creation=False,
     tags=["recall-pipeline"],
     default_args={
         # A step that failed may run again: the producer resumes from its checkpoint, and the

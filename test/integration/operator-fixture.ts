@@ -21,6 +21,7 @@ import { startOperator, type RunningOperator } from '../../operator/operator.ts'
 import { OWNED_KINDS } from '../../operator/owned-kinds.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { connectionFor } from '../infra/connection.ts';
+import { endPod } from './kubelet.ts';
 import { rawApplier } from './raw-apply.ts';
 
 export const MANAGED_BY_SELECTOR = 'app.kubernetes.io/managed-by=recall-pipeline-operator';
@@ -260,39 +261,7 @@ export class PipelineClient {
     let ended = 0;
     for (const pod of pods.items) {
       if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
-      const now = new Date().toISOString();
-      await this.core.patchNamespacedPodStatus(
-        {
-          name: pod.metadata!.name!,
-          namespace: this.namespace,
-          body: {
-            status: {
-              phase,
-              startTime: now,
-              conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: now, reason: 'PodCompleted' }],
-              containerStatuses: [
-                {
-                  name: pod.spec!.containers[0]!.name,
-                  image: pod.spec!.containers[0]!.image!,
-                  imageID: '',
-                  ready: false,
-                  restartCount: 0,
-                  state: {
-                    terminated: {
-                      exitCode: phase === 'Succeeded' ? 0 : 1,
-                      startedAt: now,
-                      finishedAt: now,
-                      reason: phase === 'Succeeded' ? 'Completed' : 'Error',
-                      ...(message === undefined ? {} : { message }),
-                    },
-                  },
-                },
-              ],
-            },
-          },
-        },
-        mergePatch,
-      );
+      await endPod(this.core, pod, phase, message);
       ended += 1;
     }
     return ended;
