@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   ApiextensionsV1Api,
+  CustomObjectsApi,
   KubeConfig,
   KubernetesObjectApi,
   PatchStrategy,
@@ -115,9 +116,14 @@ function kubeConfig(ctx: EnvContext): KubeConfig | undefined {
   return config;
 }
 
-/** Names of our CRDs that are not Established yet; throws when the apiserver cannot be reached. */
-async function notEstablished(config: KubeConfig): Promise<string[]> {
+/**
+ * Names of our CRDs that do not serve yet; throws when the apiserver cannot be reached. A CRD
+ * serves once it is Established and its storage answers a list: until then the apiserver answers
+ * 429 "storage is (re)initializing", which would slow whoever lists the kind first.
+ */
+async function notServing(config: KubeConfig): Promise<string[]> {
   const api = config.makeApiClient(ApiextensionsV1Api);
+  const custom = config.makeApiClient(CustomObjectsApi);
   const pending: string[] = [];
   for (const entry of crds) {
     const crd = await api.readCustomResourceDefinition({ name: entry.crd }).catch((error: unknown) => {
@@ -127,7 +133,21 @@ async function notEstablished(config: KubeConfig): Promise<string[]> {
     const established = crd?.status?.conditions?.some(
       (condition) => condition.type === 'Established' && condition.status === 'True',
     );
-    if (!established) pending.push(entry.crd);
+    const serving =
+      crd !== undefined &&
+      established === true &&
+      (await custom
+        .listClusterCustomObject({
+          group: crd.spec.group,
+          version: strimziApiVersion,
+          plural: crd.spec.names.plural,
+          resourceVersion: '0',
+        })
+        .then(
+          () => true,
+          () => false,
+        ));
+    if (!serving) pending.push(entry.crd);
   }
   return pending;
 }
@@ -163,14 +183,14 @@ export const strimzi: Component = {
     try {
       await waitFor(
         async () => {
-          pending = await notEstablished(config);
+          pending = await notServing(config);
           return pending.length === 0;
         },
-        { what: 'Strimzi CRDs to be established', timeoutMs: 60_000, intervalMs: 250 },
+        { what: 'Strimzi CRDs to serve', timeoutMs: 60_000, intervalMs: 250 },
       );
     } catch (error) {
       throw new Error(
-        `${error instanceof Error ? error.message : String(error)} (not established: ${pending.join(', ')})`,
+        `${error instanceof Error ? error.message : String(error)} (not serving: ${pending.join(', ')})`,
         { cause: error },
       );
     }
@@ -185,10 +205,10 @@ export const strimzi: Component = {
     const config = kubeConfig(ctx);
     if (!config) return { running: false, detail: 'control plane not running' };
     try {
-      const pending = await notEstablished(config);
+      const pending = await notServing(config);
       return pending.length === 0
-        ? { running: true, detail: `Strimzi ${versions.strimzi} CRDs established (${strimziApiVersion})` }
-        : { running: false, detail: `not established: ${pending.join(', ')}` };
+        ? { running: true, detail: `Strimzi ${versions.strimzi} CRDs serving (${strimziApiVersion})` }
+        : { running: false, detail: `not serving: ${pending.join(', ')}` };
     } catch (error) {
       return {
         running: false,

@@ -18,7 +18,6 @@ import type { RecallPipelineStatus } from '../../charts/api/status-schema.ts';
 import { API_GROUP, API_VERSION, CRD_NAME, KIND, PLURAL } from '../../charts/api/group.ts';
 import type { RecallPipelineInput } from '../../charts/api/recall-pipeline.ts';
 import { startOperator, type RunningOperator } from '../../operator/operator.ts';
-import { OWNED_KINDS } from '../../operator/owned-kinds.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { connectionFor } from '../infra/connection.ts';
 import { endPod } from './kubelet.ts';
@@ -59,9 +58,10 @@ export function loadConfig(kubeconfig: string): k8s.KubeConfig {
 
 /**
  * Installs (or takes over, forced) the RecallPipeline CRD and waits until it serves: Established,
- * then its storage ready (the apiserver answers 429 "storage is (re)initializing" until then). The
- * Strimzi kinds the operator watches, installed just before by the environment, are waited for too,
- * so an operator started next lists them at once.
+ * then its storage ready (the apiserver answers 429 "storage is (re)initializing" until then), so
+ * an operator started next lists it at once; the environment waits the same way for Strimzi's.
+ * The first write of a new kind also waits about 2 s inside the apiserver: a dry-run create pays
+ * for it here, not the first pipeline a test or benchmark times.
  */
 export async function installCrd(config: k8s.KubeConfig, crd = recallPipelineCrd()): Promise<void> {
   await rawApplier(config, 'recall-operator-test')(crd);
@@ -71,23 +71,22 @@ export async function installCrd(config: k8s.KubeConfig, crd = recallPipelineCrd
     return live.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
   }, 'the RecallPipeline CRD to be Established');
   const custom = config.makeApiClient(k8s.CustomObjectsApi);
-  const kinds = [
-    { group: API_GROUP, version: API_VERSION, plural: PLURAL },
-    ...OWNED_KINDS.filter((kind) => kind.apiVersion.startsWith('kafka.strimzi.io/')).map((kind) => {
-      const [group, version] = kind.apiVersion.split('/') as [string, string];
-      return { group, version, plural: kind.plural };
-    }),
-  ];
-  for (const kind of kinds) {
-    await until(
-      () =>
-        custom
-          .listClusterCustomObject(kind)
-          .then(() => true)
-          .catch((error: unknown) => (error as { code?: number }).code === 404),
-      `the ${kind.plural} storage to serve`,
-    );
-  }
+  await until(
+    () =>
+      custom
+        .listClusterCustomObject({ group: API_GROUP, version: API_VERSION, plural: PLURAL, resourceVersion: '0' })
+        .then(() => true)
+        .catch(() => false),
+    `the ${PLURAL} storage to serve`,
+  );
+  await custom.createNamespacedCustomObject({
+    group: API_GROUP,
+    version: API_VERSION,
+    plural: PLURAL,
+    namespace: 'default',
+    body: { apiVersion: `${API_GROUP}/${API_VERSION}`, kind: KIND, metadata: { name: 'first-write' }, spec: {} },
+    dryRun: 'All',
+  });
 }
 
 export interface NamespacedOperator {
