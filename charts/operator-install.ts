@@ -116,7 +116,7 @@ export class OperatorInstallChart extends Chart {
     new k8s.KubeNamespace(this, 'namespace', {
       metadata: { name: namespace, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
     });
-    new ApiObject(this, 'crd', recallPipelineCrd(labels));
+    new ApiObject(this, 'crd', recallPipelineCrd());
     new k8s.KubeServiceAccount(this, 'service-account', { metadata: meta(OPERATOR_NAME) });
     new k8s.KubeClusterRole(this, 'cluster-role', { metadata: { name: OPERATOR_NAME }, rules: operatorRules });
     new k8s.KubeClusterRoleBinding(this, 'cluster-role-binding', {

@@ -109,8 +109,8 @@ function defaultSources(): AccessSources {
   return { env: process.env, home: os.homedir(), serviceAccountDir: SERVICE_ACCOUNT_DIR };
 }
 
-/** Access through a KubeConfig that client-node loaded (tests, and the files handed to it). */
-export async function fromClientNodeConfig(config: k8s.KubeConfig): Promise<ClusterAccess> {
+/** Access through a KubeConfig that client-node loaded (the files handed to it). */
+async function fromClientNodeConfig(config: k8s.KubeConfig): Promise<ClusterAccess> {
   const cluster = config.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig has no current cluster (check --kubeconfig or KUBECONFIG)');
   // Certificates and keys are resolved once, for the connection pool; credentials per request.

@@ -12,7 +12,8 @@ import { objectPath, ownedKind, type OwnedKind } from './owned-kinds.ts';
 export const FIELD_MANAGER = 'recall-pipeline-operator';
 
 export type ReadVerb = 'get' | 'list';
-export type WriteVerb = 'apply' | 'create' | 'update' | 'patch' | 'delete' | 'status' | 'event';
+export const WRITE_VERBS = ['apply', 'create', 'update', 'patch', 'delete', 'status', 'event'] as const;
+export type WriteVerb = (typeof WRITE_VERBS)[number];
 
 export interface JsonObject {
   apiVersion?: string;

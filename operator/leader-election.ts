@@ -7,7 +7,10 @@
  * between replicas does not matter. Every write carries the resourceVersion it read, so two
  * candidates can never both win.
  */
-import { KubeApiError, type KubeApi } from './kube-api.ts';
+import { isApiError, type KubeApi } from './kube-api.ts';
+import { collectionPath, objectPath } from './owned-kinds.ts';
+
+const LEASES = { apiVersion: 'coordination.k8s.io/v1', plural: 'leases' } as const;
 
 export interface LeaderElectionOptions {
   namespace: string;
@@ -35,10 +38,6 @@ export function defaultElectionTimings(): Pick<
   'leaseDurationMs' | 'renewDeadlineMs' | 'retryPeriodMs'
 > {
   return { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 };
-}
-
-function statusCode(error: unknown): number | undefined {
-  return error instanceof KubeApiError ? error.code : undefined;
 }
 
 /** The fields of a coordination.k8s.io/v1 Lease that election reads and writes. */
@@ -138,18 +137,18 @@ export class LeaderElector {
   }
 
   #leasesPath(): string {
-    return `/apis/coordination.k8s.io/v1/namespaces/${this.#options.namespace}/leases`;
+    return collectionPath(LEASES, this.#options.namespace);
   }
 
   #leasePath(): string {
-    return `${this.#leasesPath()}/${this.#options.leaseName}`;
+    return objectPath(LEASES, this.#options.namespace, this.#options.leaseName);
   }
 
   async #read(): Promise<Lease | undefined> {
     try {
       return await this.#api.get<Lease>(this.#leasePath());
     } catch (error) {
-      if (statusCode(error) === 404) return undefined;
+      if (isApiError(error, 404)) return undefined;
       throw error;
     }
   }
@@ -177,7 +176,7 @@ export class LeaderElector {
         });
         return true;
       } catch (error) {
-        if (statusCode(error) === 409) return false; // another candidate created it first
+        if (isApiError(error, 409)) return false; // another candidate created it first
         throw error;
       }
     }
@@ -207,7 +206,7 @@ export class LeaderElector {
       await this.#api.replace(this.#leasePath(), lease);
       return true;
     } catch (error) {
-      if (statusCode(error) === 409) return false; // someone else wrote it since we read it
+      if (isApiError(error, 409)) return false; // someone else wrote it since we read it
       throw error;
     }
   }

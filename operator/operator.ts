@@ -11,7 +11,7 @@ import { loadClusterAccess, type ClusterAccess } from './cluster-access.ts';
 import { EventRecorder } from './event-recorder.ts';
 import { ExternalTopics } from './external-topics.ts';
 import { startHealthServer, type HealthServer } from './health-server.ts';
-import { KubeApi, type WriteVerb } from './kube-api.ts';
+import { KubeApi, WRITE_VERBS } from './kube-api.ts';
 import { defaultElectionTimings, LeaderElector, type LeaderElectionOptions } from './leader-election.ts';
 import { createOperatorMetrics, type OperatorMetrics } from './metrics.ts';
 import { ObjectCaches } from './object-caches.ts';
@@ -21,15 +21,7 @@ import { WorkQueue } from './work-queue.ts';
 
 export const DEFAULT_LEASE_NAME = 'recall-pipeline-operator';
 
-const WRITE_VERBS: ReadonlySet<string> = new Set<WriteVerb>([
-  'apply',
-  'create',
-  'update',
-  'patch',
-  'delete',
-  'status',
-  'event',
-]);
+const WRITE_VERB_SET: ReadonlySet<string> = new Set<string>(WRITE_VERBS);
 
 export interface OperatorOptions {
   /** A kubeconfig file, or access already resolved; KUBECONFIG, ~/.kube/config or in-cluster when unset. */
@@ -77,7 +69,7 @@ export async function startOperator(options: OperatorOptions = {}): Promise<Runn
   const identity = `${process.env.POD_NAME ?? os.hostname()}-${randomBytes(3).toString('hex')}`;
   const api = new KubeApi(access, (verb) => {
     metrics.apiRequests.inc({ verb });
-    if (WRITE_VERBS.has(verb)) metrics.apiWrites.inc({ verb });
+    if (WRITE_VERB_SET.has(verb)) metrics.apiWrites.inc({ verb });
   });
   const topics = new ExternalTopics(log);
   const electionEnabled = options.leaderElection !== undefined && options.leaderElection !== false;

@@ -5,10 +5,11 @@
  */
 import { parseRunReport, type RunReport } from '../src/reporting/run-report.ts';
 import type { JsonObject, KubeApi } from './kube-api.ts';
+import { collectionPath } from './owned-kinds.ts';
 import type { LastRun } from './runs.ts';
 
-export type ProduceReport = Extract<RunReport, { step: 'produce' }>;
-export type ConsumeReport = Extract<RunReport, { step: 'consume' }>;
+type ProduceReport = Extract<RunReport, { step: 'produce' }>;
+type ConsumeReport = Extract<RunReport, { step: 'consume' }>;
 
 export interface RunReports {
   produce?: ProduceReport;
@@ -23,7 +24,7 @@ interface ContainerStatus {
 export async function readRunReport(api: KubeApi, namespace: string, jobName: string): Promise<RunReport | undefined> {
   // The Job controller labels its pods with the Job's name.
   const pods = await api.list<JsonObject>(
-    `/api/v1/namespaces/${namespace}/pods`,
+    collectionPath({ apiVersion: 'v1', plural: 'pods' }, namespace),
     `batch.kubernetes.io/job-name=${jobName}`,
   );
   for (const pod of pods.items) {

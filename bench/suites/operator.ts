@@ -8,7 +8,7 @@
  * - API requests and writes made by reconciles of unchanged pipelines (target: 0 writes);
  * - the operator's peak RSS (VmHWM) with those 200 pipelines.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -134,6 +134,8 @@ export const operatorSuite: BenchSuite = {
   description: `create→converged for ${SERIAL} pipelines in turn, ${BURST} at once, requests of a steady reconcile, peak RSS`,
 
   async run(print) {
+    // The operator runs compiled, as in its image; only this suite needs dist/.
+    execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' });
     const scratch = await startScratch(['strimzi']);
     try {
       const kubeconfig = scratch.env.KUBECONFIG!;

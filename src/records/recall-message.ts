@@ -6,7 +6,7 @@
  */
 import type { IHeaders, Message } from 'kafkajs';
 import { z } from 'zod';
-import { DATASETS, type Dataset } from '../pipeline-defaults.ts';
+import { DATASETS } from '../pipeline-defaults.ts';
 
 export const RECALL_MESSAGE_HEADERS = {
   dataset: 'recall-dataset',
@@ -19,10 +19,8 @@ export const recallMessageHeadersSchema = z.object({
   fetchedAt: z.iso.datetime({ offset: true }),
 });
 
-export interface RecallMessageOrigin {
-  readonly dataset: Dataset;
-  readonly fetchedAt: string;
-}
+/** Where a message came from, as its headers carry it. */
+export type RecallMessageOrigin = Readonly<z.infer<typeof recallMessageHeadersSchema>>;
 
 export function recallMessage(reference: string, origin: RecallMessageOrigin, rawJson: string): Message {
   const headers: IHeaders = {

@@ -11,7 +11,7 @@ import { z } from 'zod';
 
 const count = z.int().min(0);
 
-export const runReportSchema = z.discriminatedUnion('step', [
+const runReportSchema = z.discriminatedUnion('step', [
   z.object({
     step: z.literal('produce'),
     sent: count,

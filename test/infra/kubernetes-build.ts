@@ -136,14 +136,14 @@ class Builder {
     return dir;
   }
 
-  async go(cwd: string, args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<string> {
+  async go(cwd: string, args: readonly string[]): Promise<string> {
     fs.appendFileSync(this.logFile, `\n$ (cd ${cwd} && go ${args.join(' ')})\n`);
     this.#ctx.log(`kubernetes: go ${args.slice(0, 2).join(' ')} ...`);
     return run(this.#go, args, {
       cwd,
       logFile: this.logFile,
       // Static binaries: no C toolchain needed and no glibc coupling.
-      env: { ...process.env, CGO_ENABLED: '0', ...extraEnv },
+      env: { ...process.env, CGO_ENABLED: '0' },
     });
   }
 }

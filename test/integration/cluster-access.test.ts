@@ -4,35 +4,22 @@
  * ServiceAccount token from the TokenRequest API, against the real kube-apiserver.
  */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadClusterAccess } from '../../operator/cluster-access.ts';
 import { KubeApi, KubeApiError } from '../../operator/kube-api.ts';
 import { connectionFor } from '../infra/connection.ts';
+import { mountServiceAccount, type MountedServiceAccount } from './mounted-service-account.ts';
+import { loadConfig } from './operator-fixture.ts';
 
 describe('cluster access from a pod’s service account (real apiserver, real token)', () => {
   const namespace = `access-${randomUUID().slice(0, 8)}`;
-  const mount = fs.mkdtempSync(path.join(os.tmpdir(), 'serviceaccount-'));
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'home-'));
   let core: k8s.CoreV1Api;
-  let podEnv: NodeJS.ProcessEnv;
-
-  const token = async () =>
-    (
-      await core.createNamespacedServiceAccountToken({
-        name: 'operator',
-        namespace,
-        body: { spec: { audiences: [], expirationSeconds: 600 } },
-      })
-    ).status!.token;
+  let pod: MountedServiceAccount;
 
   beforeAll(async () => {
     const { KUBECONFIG } = await connectionFor('kubernetes');
-    const config = new k8s.KubeConfig();
-    config.loadFromFile(KUBECONFIG!);
+    const config = loadConfig(KUBECONFIG!);
     core = config.makeApiClient(k8s.CoreV1Api);
     const rbac = config.makeApiClient(k8s.RbacAuthorizationV1Api);
     await core.createNamespace({ body: { metadata: { name: namespace } } });
@@ -52,23 +39,16 @@ describe('cluster access from a pod’s service account (real apiserver, real to
         subjects: [{ kind: 'ServiceAccount', name: 'operator', namespace }],
       },
     });
-    // What the kubelet mounts: the token, and the cluster's CA.
-    const admin = await loadClusterAccess(KUBECONFIG);
-    fs.writeFileSync(path.join(mount, 'ca.crt'), admin.tls.ca as Buffer);
-    fs.writeFileSync(path.join(mount, 'token'), await token());
-    const server = new URL(admin.server);
-    podEnv = { KUBERNETES_SERVICE_HOST: server.hostname, KUBERNETES_SERVICE_PORT: server.port };
+    pod = await mountServiceAccount(core, KUBECONFIG!, { namespace, name: 'operator', expirationSeconds: 600 });
   });
 
   afterAll(async () => {
     await core.deleteNamespace({ name: namespace }).catch(() => undefined);
-    fs.rmSync(mount, { recursive: true, force: true });
-    fs.rmSync(home, { recursive: true, force: true });
+    pod?.dispose();
   });
 
   it('authenticates as the service account, with what RBAC grants it and nothing more', async () => {
-    const access = await loadClusterAccess(undefined, { env: podEnv, home, serviceAccountDir: mount });
-    const api = new KubeApi(access);
+    const api = new KubeApi(await pod.access());
     expect((await api.list(`/api/v1/namespaces/${namespace}/configmaps`)).items).toBeInstanceOf(Array);
     const denied = await api.list(`/api/v1/namespaces/${namespace}/secrets`).catch((error: unknown) => error);
     expect(denied).toBeInstanceOf(KubeApiError);
@@ -77,25 +57,20 @@ describe('cluster access from a pod’s service account (real apiserver, real to
   });
 
   it('reads the token again on every request, as the kubelet rotates it', async () => {
-    const access = await loadClusterAccess(undefined, { env: podEnv, home, serviceAccountDir: mount });
-    const api = new KubeApi(access);
-    fs.writeFileSync(path.join(mount, 'token'), 'not-a-token');
+    const api = new KubeApi(await pod.access());
+    await pod.writeToken('not-a-token');
     const refused = await api.list(`/api/v1/namespaces/${namespace}/configmaps`).catch((error: unknown) => error);
     expect((refused as KubeApiError).code).toBe(401);
-    fs.writeFileSync(path.join(mount, 'token'), await token());
+    await pod.writeToken();
     expect((await api.list(`/api/v1/namespaces/${namespace}/configmaps`)).items).toBeInstanceOf(Array);
   });
 
   it('prefers a kubeconfig, and says what is missing when there is no access at all', async () => {
-    await expect(loadClusterAccess(undefined, { env: {}, home, serviceAccountDir: mount })).rejects.toThrow(
+    await expect(loadClusterAccess(undefined, { ...pod.sources, env: {} })).rejects.toThrow(
       'no Kubernetes access: set --kubeconfig or KUBECONFIG, create ~/.kube/config, or run in a pod',
     );
     const { KUBECONFIG } = await connectionFor('kubernetes');
-    const fromFile = await loadClusterAccess(undefined, {
-      env: { ...podEnv, KUBECONFIG },
-      home,
-      serviceAccountDir: mount,
-    });
+    const fromFile = await loadClusterAccess(undefined, { ...pod.sources, env: { ...pod.sources.env, KUBECONFIG } });
     expect(await fromFile.authHeaders()).toEqual({});
   });
 });

@@ -7,9 +7,6 @@
  * Airflow RoleBinding without holding the pod rights it grants.
  */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Writable } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
 import { pino } from 'pino';
@@ -26,14 +23,13 @@ import { startOperator, DEFAULT_LEASE_NAME, type RunningOperator } from '../../o
 import { collectionPath, objectPath, ownedKind, OWNED_KINDS } from '../../operator/owned-kinds.ts';
 import type { RunReport } from '../../src/reporting/run-report.ts';
 import { connectionFor } from '../infra/connection.ts';
+import { mountServiceAccount, type MountedServiceAccount } from './mounted-service-account.ts';
 import { installCrd, loadConfig, PipelineClient, until } from './operator-fixture.ts';
 import { rawApplier } from './raw-apply.ts';
 
 describe('operator with exactly the install’s RBAC (real apiserver, ServiceAccount token)', () => {
   const namespace = `op-rbac-${randomUUID().slice(0, 8)}`;
   const clusterBinding = `recall-operator-${namespace}`;
-  const mount = fs.mkdtempSync(path.join(os.tmpdir(), 'serviceaccount-'));
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'home-'));
   const name = 'rp';
   /** Every warning and error the operator logs: a refused request shows up here even when it is retried. */
   const problems: string[] = [];
@@ -41,6 +37,7 @@ describe('operator with exactly the install’s RBAC (real apiserver, ServiceAcc
   let admin: KubeApi;
   let rbac: k8s.RbacAuthorizationV1Api;
   let operatorApi: KubeApi;
+  let pod: MountedServiceAccount;
   let operator: RunningOperator;
   let desired: KubernetesObject[];
 
@@ -62,8 +59,7 @@ describe('operator with exactly the install’s RBAC (real apiserver, ServiceAcc
     client = new PipelineClient(config, namespace);
     rbac = config.makeApiClient(k8s.RbacAuthorizationV1Api);
     await client.createNamespace();
-    const adminAccess = await loadClusterAccess(KUBECONFIG);
-    admin = new KubeApi(adminAccess);
+    admin = new KubeApi(await loadClusterAccess(KUBECONFIG));
 
     // The install's RBAC as it ships; only the cluster binding gets a name of this test's own.
     const apply = rawApplier(config, 'recall-operator-rbac-test');
@@ -97,19 +93,12 @@ describe('operator with exactly the install’s RBAC (real apiserver, ServiceAcc
     await apply(legacyRole);
 
     // What the kubelet would mount in the operator's pod.
-    const token = await client.core.createNamespacedServiceAccountToken({
-      name: serviceAccount,
+    pod = await mountServiceAccount(client.core, KUBECONFIG!, {
       namespace,
-      body: { spec: { audiences: [], expirationSeconds: 3600 } },
+      name: serviceAccount,
+      expirationSeconds: 3600,
     });
-    fs.writeFileSync(path.join(mount, 'token'), token.status!.token);
-    fs.writeFileSync(path.join(mount, 'ca.crt'), adminAccess.tls.ca as Buffer);
-    const server = new URL(adminAccess.server);
-    const access = await loadClusterAccess(undefined, {
-      env: { KUBERNETES_SERVICE_HOST: server.hostname, KUBERNETES_SERVICE_PORT: server.port },
-      home,
-      serviceAccountDir: mount,
-    });
+    const access = await pod.access();
     operatorApi = new KubeApi(access);
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
@@ -131,8 +120,7 @@ describe('operator with exactly the install’s RBAC (real apiserver, ServiceAcc
     await operator?.stop();
     await client?.deleteNamespace();
     await rbac?.deleteClusterRoleBinding({ name: clusterBinding }).catch(() => undefined);
-    fs.rmSync(mount, { recursive: true, force: true });
-    fs.rmSync(home, { recursive: true, force: true });
+    pod?.dispose();
   });
 
   it('is the ServiceAccount, which may not launch pods itself', async () => {

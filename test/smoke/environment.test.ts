@@ -4,12 +4,10 @@
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { componentEntries } from '../infra/components.ts';
-import { cacheDir } from '../infra/context.ts';
 import { scratchEnvironment } from '../infra/scratch-environment.ts';
 
 const execFileAsync = promisify(execFile);
@@ -68,8 +66,9 @@ describe('local environment lifecycle', () => {
 });
 
 describe('npm run env:up / env:status / env:down (the command, in a scratch cache)', () => {
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'recall-env-cli-'));
-  fs.symlinkSync(path.join(cacheDir(), 'artifacts'), path.join(scratch, 'artifacts'));
+  // The command starts and stops the components itself; the scratch environment lends its cache.
+  const lent = scratchEnvironment('recall-env-cli-');
+  const scratch = lent.cacheDir;
 
   /** Runs test/infra/env.ts as the npm scripts do; resolves with its exit code and output. */
   async function envCommand(...args: string[]): Promise<{ code: number; stdout: string }> {
@@ -85,7 +84,7 @@ describe('npm run env:up / env:status / env:down (the command, in a scratch cach
 
   afterAll(async () => {
     await envCommand('down');
-    fs.rmSync(scratch, { recursive: true, force: true });
+    await lent.dispose();
   });
 
   it('up twice prints the same export lines and writes them to one file', async () => {
