@@ -33,6 +33,20 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          name: 'e2e',
+          // Against a real kind cluster built here (test/e2e/global-setup.ts, `npm run kind:up`).
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/e2e/global-setup.ts'],
+          testTimeout: 600_000,
+          // Bringing the cluster up builds every image it needs on a cold machine.
+          hookTimeout: 3_600_000,
+          fileParallelism: false,
+          // After the other tiers: the cluster's pods would slow their timing-sensitive tests on 2 cores.
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 });

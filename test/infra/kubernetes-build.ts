@@ -28,25 +28,38 @@ interface BuildRecord {
 }
 type BuildManifest = Record<string, BuildRecord>;
 
-interface BuildStep {
+/** Binaries built by one go invocation (or one compiler run) from one version. */
+export interface BuildStep {
   names: readonly string[];
   version: string;
   build: (b: Builder) => Promise<void>;
 }
 
 const steps: readonly BuildStep[] = [
-  { names: kubeCommands, version: versions.kubernetes, build: buildKubernetes },
+  { names: kubeCommands, version: versions.kubernetes, build: kubernetesCommands(kubeCommands) },
   { names: ['etcd'], version: versions.etcd, build: buildEtcd },
 ];
 
 export async function buildAll(ctx: EnvContext): Promise<void> {
-  const dir = artifactsDir(ctx, 'kubernetes', versions.kubernetes);
-  if (pendingSteps(dir).length === 0) return;
+  await buildBinaries(ctx, 'kubernetes', artifactsDir(ctx, 'kubernetes', versions.kubernetes), steps);
+}
+
+/**
+ * Builds into `<dir>/bin` the binaries of every step that is missing or was built from another
+ * version; `label` prefixes the progress lines.
+ */
+export async function buildBinaries(
+  ctx: EnvContext,
+  label: string,
+  dir: string,
+  wanted: readonly BuildStep[],
+): Promise<void> {
+  if (pendingSteps(dir, wanted).length === 0) return;
   fs.mkdirSync(path.join(dir, 'bin'), { recursive: true });
-  const release = await buildLock(ctx, dir);
+  const release = await buildLock(ctx, label, dir);
   try {
     // Asked again under the lock: whoever held it before may have built the same binaries.
-    await buildSteps(ctx, dir, pendingSteps(dir));
+    await buildSteps(ctx, label, dir, pendingSteps(dir, wanted));
   } finally {
     release();
   }
@@ -55,23 +68,24 @@ export async function buildAll(ctx: EnvContext): Promise<void> {
 const manifestFile = (dir: string): string => path.join(dir, 'build.json');
 
 /** The steps whose binaries are missing or were built from another version. */
-function pendingSteps(dir: string): BuildStep[] {
+function pendingSteps(dir: string, wanted: readonly BuildStep[]): BuildStep[] {
   const manifest = readJson<BuildManifest>(manifestFile(dir)) ?? {};
   const upToDate = (name: string, version: string): boolean =>
     manifest[name]?.version === version && fs.existsSync(path.join(dir, 'bin', name));
-  return steps.filter((step) => !step.names.every((name) => upToDate(name, step.version)));
+  return wanted.filter((step) => !step.names.every((name) => upToDate(name, step.version)));
 }
 
-async function buildSteps(ctx: EnvContext, dir: string, pending: readonly BuildStep[]): Promise<void> {
+async function buildSteps(ctx: EnvContext, label: string, dir: string, pending: readonly BuildStep[]): Promise<void> {
   if (pending.length === 0) return;
   const manifest = readJson<BuildManifest>(manifestFile(dir)) ?? {};
-  const builder = new Builder(ctx, dir);
-  for (const step of pending) {
+  const builder = new Builder(ctx, label, dir);
+  for (const [index, step] of pending.entries()) {
     const started = Date.now();
-    ctx.log(`kubernetes: building ${step.names.join(', ')} ${step.version} (log: ${builder.logFile})`);
+    const progress = `[${index + 1}/${pending.length}]`;
+    ctx.log(`${label}: ${progress} building ${step.names.join(', ')} ${step.version} (log: ${builder.logFile})`);
     await step.build(builder);
     const seconds = Math.round((Date.now() - started) / 1000);
-    ctx.log(`kubernetes: built ${step.names.join(', ')} in ${seconds} s`);
+    ctx.log(`${label}: ${progress} built ${step.names.join(', ')} in ${seconds} s`);
     for (const name of step.names) manifest[name] = { version: step.version, seconds };
     writeJson(manifestFile(dir), manifest);
   }
@@ -81,7 +95,7 @@ async function buildSteps(ctx: EnvContext, dir: string, pending: readonly BuildS
  * `env:up` and vitest's globalSetup may provision at the same time; the second waits for the
  * first instead of compiling over its wrapper modules. A lock whose owner died is taken over.
  */
-async function buildLock(ctx: EnvContext, dir: string): Promise<() => void> {
+async function buildLock(ctx: EnvContext, label: string, dir: string): Promise<() => void> {
   const lock = path.join(dir, 'build.lock');
   let waiting = false;
   for (;;) {
@@ -96,7 +110,7 @@ async function buildLock(ctx: EnvContext, dir: string): Promise<() => void> {
       fs.rmSync(lock, { force: true });
       continue;
     }
-    if (!waiting) ctx.log(`kubernetes: waiting for the build running in process ${owner}`);
+    if (!waiting) ctx.log(`${label}: waiting for the build running in process ${owner}`);
     waiting = true;
     await sleep(1000);
   }
@@ -113,15 +127,17 @@ function processAlive(pid: number): boolean {
 }
 
 /** Runs the go tool with a fixed environment and everything logged to one build log. */
-class Builder {
+export class Builder {
   readonly logFile: string;
   readonly bin: string;
   readonly #ctx: EnvContext;
+  readonly #label: string;
   readonly #dir: string;
   readonly #go: string;
 
-  constructor(ctx: EnvContext, dir: string) {
+  constructor(ctx: EnvContext, label: string, dir: string) {
     this.#ctx = ctx;
+    this.#label = label;
     this.#dir = dir;
     this.bin = path.join(dir, 'bin');
     this.logFile = path.join(dir, 'build.log');
@@ -136,19 +152,26 @@ class Builder {
     return dir;
   }
 
-  async go(cwd: string, args: readonly string[]): Promise<string> {
+  async go(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
     fs.appendFileSync(this.logFile, `\n$ (cd ${cwd} && go ${args.join(' ')})\n`);
-    this.#ctx.log(`kubernetes: go ${args.slice(0, 2).join(' ')} ...`);
+    this.#ctx.log(`${this.#label}: go ${args.slice(0, 2).join(' ')} ...`);
     return run(this.#go, args, {
       cwd,
       logFile: this.logFile,
       // Static binaries: no C toolchain needed and no glibc coupling.
-      env: { ...process.env, CGO_ENABLED: '0' },
+      env: { ...process.env, CGO_ENABLED: '0', ...env },
     });
+  }
+
+  /** Any other build command, logged to the same build log. */
+  async exec(command: string, args: readonly string[], cwd: string): Promise<string> {
+    fs.appendFileSync(this.logFile, `\n$ (cd ${cwd} && ${command} ${args.join(' ')})\n`);
+    this.#ctx.log(`${this.#label}: ${command} ...`);
+    return run(command, args, { cwd, logFile: this.logFile });
   }
 }
 
-function goTool(): string {
+export function goTool(): string {
   if (process.env.GO) return process.env.GO;
   if (onPath('go')) return 'go';
   if (fs.existsSync('/usr/local/go/bin/go')) return '/usr/local/go/bin/go';
@@ -160,9 +183,11 @@ function goTool(): string {
 interface ModuleInfo {
   GoMod: string;
   Info: string;
+  /** The module's unpacked source. */
+  Dir: string;
 }
 
-async function downloadModule(b: Builder, cwd: string, module: string): Promise<ModuleInfo> {
+export async function downloadModule(b: Builder, cwd: string, module: string): Promise<ModuleInfo> {
   return JSON.parse(await b.go(cwd, ['mod', 'download', '-json', module])) as ModuleInfo;
 }
 
@@ -172,8 +197,12 @@ async function downloadModule(b: Builder, cwd: string, module: string): Promise<
  * directives, which are ignored for a dependency. A wrapper module supplies the published
  * v0.<minor>.<patch> tags of those modules instead.
  */
-async function buildKubernetes(b: Builder): Promise<void> {
-  const dir = b.moduleDir('kubernetes');
+export function kubernetesCommands(commands: readonly string[]): (b: Builder) => Promise<void> {
+  return (b) => buildKubernetes(b, commands);
+}
+
+async function buildKubernetes(b: Builder, commands: readonly string[]): Promise<void> {
+  const dir = b.moduleDir(`kubernetes-${commands[0]}`);
   const release = `v${versions.kubernetes}`;
   const stagingVersion = `v0.${versions.kubernetes.split('.').slice(1).join('.')}`;
   const upstream = await downloadModule(b, dir, `k8s.io/kubernetes@${release}`);
@@ -211,7 +240,7 @@ async function buildKubernetes(b: Builder): Promise<void> {
       'package tools',
       '',
       'import (',
-      ...kubeCommands.map((name) => `\t_ "k8s.io/kubernetes/cmd/${name}"`),
+      ...commands.map((name) => `\t_ "k8s.io/kubernetes/cmd/${name}"`),
       ')',
       '',
     ].join('\n'),
@@ -228,7 +257,7 @@ async function buildKubernetes(b: Builder): Promise<void> {
   for (const pkg of ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version']) {
     for (const [key, value] of Object.entries(stamp)) ldflags.push(`-X ${pkg}.${key}=${value}`);
   }
-  // One invocation for all three commands so shared packages are compiled once.
+  // One invocation for all the commands so shared packages are compiled once.
   await b.go(dir, [
     'build',
     '-trimpath',
@@ -236,7 +265,7 @@ async function buildKubernetes(b: Builder): Promise<void> {
     ldflags.join(' '),
     '-o',
     `${b.bin}/`,
-    ...kubeCommands.map((name) => `k8s.io/kubernetes/cmd/${name}`),
+    ...commands.map((name) => `k8s.io/kubernetes/cmd/${name}`),
   ]);
 }
 

