@@ -47,6 +47,15 @@ const AIRFLOW_HOME = '/opt/airflow';
 const DAGS_FOLDER = `${AIRFLOW_HOME}/dags`;
 
 /**
+ * A ConfigMap volume holds its files through `..data`, a symlink to a timestamped folder beside
+ * it; the dag-processor, which follows symlinks, finds that folder twice and exits ("recursive
+ * loop"). The ignore file keeps it out of those folders; the DAG file itself, a symlink at the
+ * top, is still read, and still follows ConfigMap updates (a subPath mount would not).
+ */
+const DAG_IGNORE_FILE = '.airflowignore';
+const DAG_IGNORE_PATTERNS = '..*\n';
+
+/**
  * Airflow reads `sql_alchemy_conn` from this command's output (the `_CMD` form of a sensitive
  * setting), so the password stays in its Secret and reaches Airflow only through PGPASSWORD,
  * URL-encoded. Airflow splits the command with shlex: no shell is involved.
@@ -112,7 +121,7 @@ export class AirflowConstruct extends Construct {
 
     new k8s.KubeConfigMap(this, 'dags', {
       metadata: { name: names.dags, labels },
-      data: { [DAG_FILE_NAME]: ctx.dagSource },
+      data: { [DAG_FILE_NAME]: ctx.dagSource, [DAG_IGNORE_FILE]: DAG_IGNORE_PATTERNS },
     });
     new k8s.KubeConfigMap(this, 'pod-templates', {
       metadata: { name: names.podTemplates, labels },
@@ -134,6 +143,8 @@ export class AirflowConstruct extends Construct {
       { name: 'AIRFLOW__CORE__EXECUTOR', value: 'LocalExecutor' },
       { name: 'AIRFLOW__CORE__LOAD_EXAMPLES', value: 'False' },
       { name: 'AIRFLOW__CORE__DAGS_FOLDER', value: DAGS_FOLDER },
+      // The ignore file above is written in glob syntax.
+      { name: 'AIRFLOW__CORE__DAG_IGNORE_FILE_SYNTAX', value: 'glob' },
       // With LocalExecutor in the scheduler's pod, tasks reach the execution API on the api-server.
       {
         name: 'AIRFLOW__CORE__EXECUTION_API_SERVER_URL',

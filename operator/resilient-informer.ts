@@ -27,11 +27,16 @@ export interface ResilientInformerOptions<T extends k8s.KubernetesObject> {
   maxBackoffMs?: number;
 }
 
+/** A watch that stayed connected this long had recovered: its next failure starts the backoff over. */
+const HEALTHY_WATCH_MS = 10_000;
+
 export class ResilientInformer<T extends k8s.KubernetesObject> {
   readonly #informer: k8s.Informer<T> & k8s.ObjectCache<T>;
   readonly #options: Required<Omit<ResilientInformerOptions<T>, 'labelSelector' | 'onError'>> &
     Pick<ResilientInformerOptions<T>, 'onError'>;
   #failures = 0;
+  /** When the current watch connected; undefined while none is connected. */
+  #connectedAt: number | undefined;
   #restartTimer: NodeJS.Timeout | undefined;
   #relistTimer: NodeJS.Timeout | undefined;
   #stopped = true;
@@ -47,8 +52,10 @@ export class ResilientInformer<T extends k8s.KubernetesObject> {
     this.#informer.on('add', (object) => this.#options.onUpsert(object));
     this.#informer.on('update', (object) => this.#options.onUpsert(object));
     this.#informer.on('delete', (object) => this.#options.onDelete(object));
+    // A connect alone does not end the backoff: a watch of a kind the cluster does not serve
+    // (Strimzi's, without Strimzi) connects, then fails at once, and would retry every 500 ms.
     this.#informer.on('connect', () => {
-      this.#failures = 0;
+      this.#connectedAt = Date.now();
     });
     this.#informer.on('error', (error) => this.#scheduleRestart(error));
   }
@@ -82,6 +89,8 @@ export class ResilientInformer<T extends k8s.KubernetesObject> {
   #scheduleRestart(error: unknown): void {
     if (this.#stopped) return;
     clearTimeout(this.#restartTimer);
+    if (this.#connectedAt !== undefined && Date.now() - this.#connectedAt >= HEALTHY_WATCH_MS) this.#failures = 0;
+    this.#connectedAt = undefined;
     const delay = Math.min(this.#options.maxBackoffMs, this.#options.initialBackoffMs * 2 ** this.#failures);
     this.#failures += 1;
     this.#options.onError?.(error, delay);

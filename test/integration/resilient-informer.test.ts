@@ -36,6 +36,27 @@ describe('ResilientInformer against a kube-apiserver that restarts', () => {
     await scratch.dispose();
   });
 
+  it('backs off, instead of retrying every 500 ms, on a kind the cluster does not serve', async () => {
+    const delays: number[] = [];
+    // As the operator lists Strimzi's kinds on a cluster without Strimzi: nothing, then a watch that 404s.
+    const informer = new ResilientInformer<k8s.KubernetesObject>(await loadClusterAccess(kubeconfig), {
+      path: '/apis/kafka.strimzi.io/v1/namespaces/default/kafkatopics',
+      list: () => Promise.resolve({ apiVersion: 'v1', kind: 'List', items: [], metadata: { resourceVersion: '1' } }),
+      onUpsert: () => {},
+      onDelete: () => {},
+      onError: (_error, restartInMs) => delays.push(restartInMs),
+      initialBackoffMs: 100,
+      maxBackoffMs: 800,
+    });
+    try {
+      await informer.start();
+      await until(() => delays.length >= 5, 'five failed watches');
+    } finally {
+      await informer.stop();
+    }
+    expect(delays.slice(0, 5)).toEqual([100, 200, 400, 800, 800]);
+  });
+
   it('keeps delivering events after the apiserver went away and came back', async () => {
     const seen = new Set<string>();
     const deleted = new Set<string>();

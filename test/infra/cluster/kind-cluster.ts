@@ -14,7 +14,7 @@ import { DEFAULT_LEASE_NAME } from '../../../operator/operator.ts';
 import { DEFAULT_PIPELINE_IMAGE } from '../../../src/pipeline-defaults.ts';
 import { runDir, type EnvContext } from '../component.ts';
 import { binDir } from '../kubernetes-build.ts';
-import { run, waitFor } from '../process.ts';
+import { readJson, run, waitFor, writeJson } from '../process.ts';
 import { buildDebianBase } from './debian-base.ts';
 import { docker, imageExists } from './docker-cli.ts';
 import { dockerEngine } from './docker.ts';
@@ -160,10 +160,16 @@ export async function kindUp(ctx: EnvContext): Promise<KindCluster> {
   );
 
   step(`kind load docker-image ${images.join(' ')}`);
+  const operatorImageChanged = await imageChangedSinceLastLoad(ctx, DEFAULT_PIPELINE_IMAGE);
   await loadImages(ctx, images);
 
   step('operator: kubectl apply --server-side -f manifests/operator/install.yaml');
   await kubectl('apply', '--server-side', '-f', path.join(ctx.root, 'manifests', 'operator', 'install.yaml'));
+  if (operatorImageChanged) {
+    // Same tag, new image: the running pod would keep the old one.
+    step('operator image rebuilt: kubectl rollout restart');
+    await kubectl('rollout', 'restart', `deployment/${OPERATOR_DEPLOYMENT}`, '--namespace', OPERATOR_NAMESPACE);
+  }
   await kubectl(
     'rollout',
     'status',
@@ -180,6 +186,19 @@ export async function kindUp(ctx: EnvContext): Promise<KindCluster> {
   });
   step('ready');
   return { kubeconfig: kubeconfigPath(ctx), kubectl: kubectlBinary(ctx), images };
+}
+
+/**
+ * Whether the local image differs from the one the last `kindUp` loaded into this cluster; the
+ * ids loaded are remembered beside the kubeconfig, so they go with the cluster.
+ */
+async function imageChangedSinceLastLoad(ctx: EnvContext, image: string): Promise<boolean> {
+  const file = path.join(clusterDir(ctx), 'loaded-images.json');
+  const loaded = readJson<Record<string, string>>(file) ?? {};
+  const id = (await run(docker(), ['image', 'inspect', '--format', '{{.Id}}', image])).trim();
+  const changed = loaded[image] !== undefined && loaded[image] !== id;
+  writeJson(file, { ...loaded, [image]: id });
+  return changed;
 }
 
 /** `kind load docker-image`: kind skips the nodes that already hold the same image. */
@@ -230,6 +249,7 @@ export async function kindDown(ctx: EnvContext): Promise<void> {
     await run(kindBinary(ctx), ['delete', 'cluster', '--name', CLUSTER_NAME]);
   }
   fs.rmSync(kubeconfigPath(ctx), { force: true });
+  fs.rmSync(path.join(clusterDir(ctx), 'loaded-images.json'), { force: true });
   await dockerEngine.stop(ctx);
 }
 

@@ -169,6 +169,10 @@ async function preload(ctx: EnvContext, images: readonly string[]): Promise<void
       intervalMs: 500,
     });
     await pipeSaveToImport(container, images, logFile);
+    // Pinned, so that the kubelet's image garbage collection never removes what cannot be pulled again.
+    for (const image of images) {
+      await exec('ctr', '--namespace', 'k8s.io', 'images', 'label', image, 'io.cri-containerd.pinned=pinned');
+    }
     await exec('sh', '-c', `printf v${versions.kubernetes} > /kind/version`);
     await exec(
       'sh',
@@ -200,7 +204,6 @@ async function preload(ctx: EnvContext, images: readonly string[]): Promise<void
 async function pipeSaveToImport(container: string, images: readonly string[], logFile: string): Promise<void> {
   const log = fs.createWriteStream(logFile, { flags: 'a' });
   const save = spawn(docker(), ['save', ...images], { stdio: ['ignore', 'pipe', 'pipe'] });
-  // Pinned, so that the kubelet's image garbage collection never removes what cannot be pulled again.
   const load = spawn(
     docker(),
     [
@@ -215,8 +218,6 @@ async function pipeSaveToImport(container: string, images: readonly string[], lo
       '--all-platforms',
       '--no-unpack',
       '--digests',
-      '--label',
-      'io.cri-containerd.pinned=pinned',
       '-',
     ],
     { stdio: ['pipe', 'pipe', 'pipe'] },

@@ -24,6 +24,10 @@ CAPABILITIES = [
 ]
 
 
+COMMANDS = {"checkpoint", "create", "delete", "events", "exec", "kill", "list", "pause", "ps", "restore",
+            "resume", "run", "spec", "start", "state", "update", "features"}
+
+
 def missing_capabilities():
     with open("/proc/self/status") as status:
         line = next(l for l in status if l.startswith("CapBnd:"))
@@ -57,7 +61,9 @@ def rewrite(path, missing, locate):
 
 def main(args):
     missing = missing_capabilities()
-    command = next((arg for arg in args if not arg.startswith("-")), None)
+    # Global options come first and some take values (--root DIR, --log FILE), so the command is
+    # the first argument that names one.
+    command = next((arg for arg in args if arg in COMMANDS), None)
     if missing and command in ("create", "run"):
         bundle = option(args, "--bundle") or option(args, "-b") or "."
         rewrite(os.path.join(bundle, "config.json"), missing, lambda spec: spec.get("process") or {})

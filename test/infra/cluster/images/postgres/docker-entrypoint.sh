@@ -101,6 +101,7 @@ init_cluster() {
         log "running $script"
         # Executable scripts run on their own; the others are sourced, as the official image does,
         # so they may use this script's variables (POSTGRES_USER, the psql array).
+        # shellcheck source=/dev/null # the deployer's script, unknown until run time
         if [[ -x $script ]]; then "$script"; else . "$script"; fi
         ;;
       *.sql)
