@@ -72,6 +72,19 @@ function recallApiObjects(namespace: string, image: string): object[] {
   ];
 }
 
+interface PipelineStatus {
+  totalRecordsLoaded?: number;
+  lastRun?: { number: number; completionTime?: string; succeeded?: boolean };
+}
+
+interface JobList {
+  items: {
+    metadata: { name: string };
+    spec: { template: { spec: { containers: { image: string }[] } } };
+    status: { succeeded?: number };
+  }[];
+}
+
 interface PodList {
   items: {
     metadata: { name: string; ownerReferences?: { kind: string }[] };
@@ -118,15 +131,30 @@ describe('a RecallPipeline in external-Kafka mode, applied with kubectl', () => 
     await namespace?.remove();
   });
 
-  it('becomes Ready (kubectl wait) once the Jobs, real pods of our image, have loaded every recall', async () => {
-    await kubectl('wait', '--for=condition=Ready', `rp/${PIPELINE}`, '-n', namespace.name, '--timeout=900s');
-    const jobs = await kubectlJson<{
-      items: { spec: { template: { spec: { containers: { image: string }[] } } }; status: { succeeded?: number } }[];
-    }>('get', 'jobs', '-n', namespace.name, '--selector', 'app.kubernetes.io/part-of=recall-pipeline');
-    const runJobs = jobs.items.filter((job) => job.spec.template.spec.containers[0]!.image === DEFAULT_PIPELINE_IMAGE);
-    expect(runJobs.length).toBeGreaterThanOrEqual(2);
-    for (const job of runJobs) expect(job.status.succeeded).toBe(1);
-    const columns = await kubectl('get', 'rp', PIPELINE, '-n', namespace.name);
+  it('becomes Ready (kubectl wait), then its Jobs, real pods of our image, load every recall', async () => {
+    const ns = namespace.name;
+    await kubectl('wait', '--for=condition=Ready', `rp/${PIPELINE}`, '-n', ns, '--timeout=900s');
+    const status = await eventually(
+      'the run on create to end',
+      async () => {
+        const pipeline = await kubectlJson<{ status?: PipelineStatus }>('get', 'rp', PIPELINE, '-n', ns);
+        return pipeline.status?.lastRun?.completionTime ? pipeline.status : undefined;
+      },
+      900_000,
+    );
+    expect(status.lastRun?.succeeded).toBe(true);
+    expect(status.lastRun?.number).toBe(1);
+    expect(status.totalRecordsLoaded).toBe(expectedRows);
+
+    const jobs = await kubectlJson<JobList>('get', 'jobs', '-n', ns);
+    const runJobs = jobs.items.filter((job) => /-(produce|consume)-1$/.test(job.metadata.name));
+    expect(runJobs.map((job) => job.metadata.name).sort()).toEqual([`${PIPELINE}-consume-1`, `${PIPELINE}-produce-1`]);
+    for (const job of runJobs) {
+      expect(job.spec.template.spec.containers[0]!.image).toBe(DEFAULT_PIPELINE_IMAGE);
+      expect(job.status.succeeded).toBe(1);
+    }
+    // What `kubectl get rp` prints: the Records column.
+    const columns = await kubectl('get', 'rp', PIPELINE, '-n', ns);
     expect(columns).toMatch(new RegExp(`\\b${expectedRows}\\b`));
   });
 
