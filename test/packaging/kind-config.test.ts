@@ -1,11 +1,13 @@
 /**
- * kind cannot run here (no container engine), so the cluster the README creates is checked
- * statically: it runs the Kubernetes minor version the project builds and tests against.
+ * The cluster the README creates, and the end-to-end tier runs (test/e2e), checked statically: it
+ * runs the Kubernetes minor version the project builds and tests against, and the cluster tier
+ * names it as the README does.
  */
 import fs from 'node:fs';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { versions } from '../../src/versions.ts';
+import { CLUSTER_NAME } from '../infra/cluster/kind-cluster.ts';
 
 interface KindCluster {
   kind: string;
@@ -21,6 +23,7 @@ describe('kind-config.yaml', () => {
   it('is a kind Cluster named as the README says', () => {
     expect(cluster).toMatchObject({ kind: 'Cluster', apiVersion: 'kind.x-k8s.io/v1alpha4', name: 'recall' });
     expect(fs.readFileSync('README.md', 'utf8')).toContain('--name recall');
+    expect(CLUSTER_NAME).toBe(cluster.name);
   });
 
   it(`runs every node on a Kubernetes ${minor} node image`, () => {

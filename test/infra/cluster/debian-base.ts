@@ -10,7 +10,7 @@ import path from 'node:path';
 
 import type { EnvContext } from '../component.ts';
 import { onPath, run } from '../process.ts';
-import { docker, imageLabel } from './docker-cli.ts';
+import { docker, imageId, imageLabel, removeReplaced } from './docker-cli.ts';
 import { INPUTS_LABEL } from './image-build.ts';
 
 export const DEBIAN_BASE_IMAGE = 'recall.local/debian:bookworm';
@@ -51,6 +51,7 @@ export async function buildDebianBase(ctx: EnvContext): Promise<boolean> {
   if (!onPath('debootstrap')) {
     throw new Error('images: debootstrap is needed to make the Debian base image: apt-get install debootstrap');
   }
+  const previous = await imageId(DEBIAN_BASE_IMAGE);
   const rootfs = path.join(ctx.cacheDir, 'images', 'debian-rootfs');
   const logFile = `${rootfs}.log`;
   fs.rmSync(rootfs, { recursive: true, force: true });
@@ -68,6 +69,7 @@ export async function buildDebianBase(ctx: EnvContext): Promise<boolean> {
   }
   await importRootfs(rootfs, [`LABEL ${INPUTS_LABEL}=${inputs}`, 'CMD ["bash"]'], logFile);
   fs.rmSync(rootfs, { recursive: true, force: true });
+  await removeReplaced(previous, DEBIAN_BASE_IMAGE);
   ctx.log(`images: built ${DEBIAN_BASE_IMAGE} in ${Math.round((Date.now() - started) / 1000)} s`);
   return true;
 }

@@ -20,3 +20,18 @@ export async function imageExists(image: string): Promise<boolean> {
     () => false,
   );
 }
+
+/** The id of a local image, or undefined when absent. */
+export async function imageId(image: string): Promise<string | undefined> {
+  const id = await run(docker(), ['image', 'inspect', '--format', '{{.Id}}', image]).catch(() => '');
+  return id.trim() || undefined;
+}
+
+/**
+ * Removes the image a rebuild replaced (now untagged), so that rebuilds do not pile up in Docker's
+ * storage. One still used by a container, or as another image's parent, stays.
+ */
+export async function removeReplaced(previousId: string | undefined, image: string): Promise<void> {
+  if (previousId === undefined || previousId === (await imageId(image))) return;
+  await run(docker(), ['image', 'rm', previousId]).catch(() => '');
+}

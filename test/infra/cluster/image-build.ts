@@ -15,7 +15,7 @@ import path from 'node:path';
 
 import type { EnvContext } from '../component.ts';
 import { run } from '../process.ts';
-import { docker, imageLabel } from './docker-cli.ts';
+import { docker, imageId, imageLabel, removeReplaced } from './docker-cli.ts';
 
 export const INPUTS_LABEL = 'io.rappelconso.recall-pipeline.inputs';
 
@@ -61,6 +61,7 @@ export async function buildImage(ctx: EnvContext, recipe: ImageRecipe): Promise<
     fs.mkdirSync(path.dirname(path.join(context, name)), { recursive: true });
     fs.cpSync(source, path.join(context, name), { recursive: true, dereference: true });
   }
+  const previous = await imageId(primary);
   const logFile = `${context}.build.log`;
   fs.rmSync(logFile, { force: true });
   const started = Date.now();
@@ -80,6 +81,7 @@ export async function buildImage(ctx: EnvContext, recipe: ImageRecipe): Promise<
   );
   ctx.log(`images: built ${primary} in ${Math.round((Date.now() - started) / 1000)} s`);
   fs.rmSync(context, { recursive: true, force: true });
+  await removeReplaced(previous, primary);
   return true;
 }
 

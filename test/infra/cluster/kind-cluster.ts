@@ -76,7 +76,7 @@ async function registryReachable(ctx: EnvContext): Promise<boolean> {
 }
 
 /** Builds (or, where a registry answers, pulls) everything the cluster needs. */
-async function prepareImages(ctx: EnvContext): Promise<{ config: string; images: string[] }> {
+async function prepareImages(ctx: EnvContext): Promise<{ config: string; images: string[]; nodeImage: string }> {
   const dir = clusterDir(ctx);
   fs.mkdirSync(dir, { recursive: true });
   const configText = fs.readFileSync(path.join(ctx.root, KIND_CONFIG), 'utf8');
@@ -90,13 +90,17 @@ async function prepareImages(ctx: EnvContext): Promise<{ config: string; images:
     await buildImage(ctx, kafkaRecipe);
     await buildProjectImage(ctx);
     fs.writeFileSync(config, configText);
-    return { config, images: [DEFAULT_PIPELINE_IMAGE, DEFAULT_POSTGRES_IMAGE, DEFAULT_AIRFLOW_IMAGE, KAFKA_IMAGE] };
+    return {
+      config,
+      images: [DEFAULT_PIPELINE_IMAGE, DEFAULT_POSTGRES_IMAGE, DEFAULT_AIRFLOW_IMAGE, KAFKA_IMAGE],
+      nodeImage: configuredNodeImage(ctx),
+    };
   }
   ctx.log('kind: no registry answers: building the node image and the product images here');
   const nodeImage = await buildNodeImage(ctx);
   const images = await buildProductImages(ctx);
   fs.writeFileSync(config, configText.replaceAll(configuredNodeImage(ctx), nodeImage));
-  return { config, images };
+  return { config, images, nodeImage };
 }
 
 export async function clusterExists(ctx: EnvContext): Promise<boolean> {
@@ -121,34 +125,23 @@ export async function kindUp(ctx: EnvContext): Promise<KindCluster> {
   await dockerEngine.provision(ctx);
   await dockerEngine.start(ctx);
   step('images (built or checked against their inputs)');
-  const { config, images } = await prepareImages(ctx);
+  const { config, images, nodeImage } = await prepareImages(ctx);
   const kubectl = kubectlRunner(ctx);
 
+  if ((await clusterExists(ctx)) && !(await nodesRun(ctx, nodeImage))) {
+    step(`cluster "${CLUSTER_NAME}" runs an older node image: deleted`);
+    await run(kindBinary(ctx), ['delete', 'cluster', '--name', CLUSTER_NAME]);
+  }
   if (await clusterExists(ctx)) {
     step(`cluster "${CLUSTER_NAME}" exists: reused`);
-    await run(kindBinary(ctx), ['get', 'kubeconfig', '--name', CLUSTER_NAME]).then((text) =>
-      fs.writeFileSync(kubeconfigPath(ctx), text, { mode: 0o600 }),
-    );
-    // A node container stopped with dockerd (a machine restart) starts again here.
-    for (const node of await nodeNames(ctx)) await run(docker(), ['start', node]);
+    if (!(await revive(ctx))) {
+      step(`cluster "${CLUSTER_NAME}" does not come back: deleted, created again`);
+      await run(kindBinary(ctx), ['delete', 'cluster', '--name', CLUSTER_NAME]);
+      await createCluster(ctx, config);
+    }
   } else {
     step(`kind create cluster --name ${CLUSTER_NAME} --config ${config}`);
-    await run(
-      kindBinary(ctx),
-      [
-        'create',
-        'cluster',
-        '--name',
-        CLUSTER_NAME,
-        '--config',
-        config,
-        '--kubeconfig',
-        kubeconfigPath(ctx),
-        '--wait',
-        '0s',
-      ],
-      { logFile: path.join(clusterDir(ctx), 'kind-create.log') },
-    );
+    await createCluster(ctx, config);
   }
   step('nodes Ready');
   await waitFor(
@@ -206,6 +199,59 @@ export async function loadImages(ctx: EnvContext, images: readonly string[]): Pr
   await run(kindBinary(ctx), ['load', 'docker-image', '--name', CLUSTER_NAME, ...images], {
     logFile: path.join(clusterDir(ctx), 'kind-load.log'),
   });
+}
+
+/** Whether every node container of the cluster runs this very image (not an older build of its name). */
+async function nodesRun(ctx: EnvContext, image: string): Promise<boolean> {
+  const wanted = (await run(docker(), ['image', 'inspect', '--format', '{{.Id}}', image])).trim();
+  for (const node of await nodeNames(ctx)) {
+    const used = (await run(docker(), ['container', 'inspect', '--format', '{{.Image}}', node])).trim();
+    if (used !== wanted) return false;
+  }
+  return true;
+}
+
+async function createCluster(ctx: EnvContext, config: string): Promise<void> {
+  await run(
+    kindBinary(ctx),
+    [
+      'create',
+      'cluster',
+      '--name',
+      CLUSTER_NAME,
+      '--config',
+      config,
+      '--kubeconfig',
+      kubeconfigPath(ctx),
+      '--wait',
+      '0s',
+    ],
+    { logFile: path.join(clusterDir(ctx), 'kind-create.log') },
+  );
+}
+
+/**
+ * Brings an existing cluster back: its node containers stop with the Docker engine (a machine
+ * restart, the end of a CI run). False when its nodes are not Ready within two minutes.
+ */
+async function revive(ctx: EnvContext): Promise<boolean> {
+  try {
+    for (const node of await nodeNames(ctx)) await run(docker(), ['start', node]);
+    fs.writeFileSync(kubeconfigPath(ctx), await run(kindBinary(ctx), ['get', 'kubeconfig', '--name', CLUSTER_NAME]), {
+      mode: 0o600,
+    });
+    await waitFor(
+      async () => {
+        await kubectlRunner(ctx)('wait', '--for=condition=Ready', 'node', '--all', '--timeout=5s');
+        return true;
+      },
+      { what: 'the existing cluster to be Ready', timeoutMs: 120_000, intervalMs: 2000 },
+    );
+    return true;
+  } catch (error) {
+    ctx.log(`kind: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    return false;
+  }
 }
 
 /** The operator pod holding the Lease, when one of the running pods does. */

@@ -15,7 +15,7 @@ import type { EnvContext } from '../component.ts';
 import { binDir, buildAll as buildControlPlaneBinaries, goTool } from '../kubernetes-build.ts';
 import { run, waitFor } from '../process.ts';
 import { buildDebianBase, DEBIAN_BASE_IMAGE } from './debian-base.ts';
-import { docker, imageLabel } from './docker-cli.ts';
+import { docker, imageId, imageLabel, removeReplaced } from './docker-cli.ts';
 import { buildImage, INPUTS_LABEL, type ImageRecipe } from './image-build.ts';
 import { buildNodeBinaries, nodeBinDir } from './node-binaries.ts';
 
@@ -131,8 +131,10 @@ export async function buildNodeImage(ctx: EnvContext): Promise<string> {
   return NODE_IMAGE;
 }
 
-async function imageId(image: string): Promise<string> {
-  return (await run(docker(), ['image', 'inspect', '--format', '{{.Id}}', image])).trim();
+async function requiredImageId(image: string): Promise<string> {
+  const id = await imageId(image);
+  if (id === undefined) throw new Error(`images: ${image} is missing`);
+  return id;
 }
 
 /**
@@ -141,8 +143,8 @@ async function imageId(image: string): Promise<string> {
  */
 async function preload(ctx: EnvContext, images: readonly string[]): Promise<void> {
   const hash = createHash('sha256');
-  hash.update(`${NODE_BASE_IMAGE}=${await imageId(NODE_BASE_IMAGE)}\0`);
-  for (const image of images) hash.update(`${image}=${await imageId(image)}\0`);
+  hash.update(`${NODE_BASE_IMAGE}=${await requiredImageId(NODE_BASE_IMAGE)}\0`);
+  for (const image of images) hash.update(`${image}=${await requiredImageId(image)}\0`);
   const inputs = hash.digest('hex').slice(0, 32);
   if ((await imageLabel(NODE_IMAGE, INPUTS_LABEL)) === inputs) return;
 
@@ -151,6 +153,7 @@ async function preload(ctx: EnvContext, images: readonly string[]): Promise<void
   fs.rmSync(logFile, { force: true });
   const started = Date.now();
   ctx.log(`images: preloading ${images.length} images into ${NODE_IMAGE} (log: ${logFile})`);
+  const previous = await imageId(NODE_IMAGE);
   const container = `recall-kind-node-build-${process.pid}`;
   await run(docker(), ['rm', '--force', container]).catch(() => '');
   await run(
@@ -197,6 +200,7 @@ async function preload(ctx: EnvContext, images: readonly string[]): Promise<void
   } finally {
     await run(docker(), ['rm', '--force', container]).catch(() => '');
   }
+  await removeReplaced(previous, NODE_IMAGE);
   ctx.log(`images: built ${NODE_IMAGE} in ${Math.round((Date.now() - started) / 1000)} s`);
 }
 

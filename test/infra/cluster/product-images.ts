@@ -16,7 +16,7 @@ import { artifactsDir, type EnvContext } from '../component.ts';
 import { kafka } from '../kafka.ts';
 import { run } from '../process.ts';
 import { DEBIAN_BASE_IMAGE } from './debian-base.ts';
-import { docker, imageLabel } from './docker-cli.ts';
+import { docker, imageId, imageLabel, removeReplaced } from './docker-cli.ts';
 import { buildImage, INPUTS_LABEL, type ImageRecipe } from './image-build.ts';
 
 export const NODE_BASE_IMAGE = `node:${versions.node}-bookworm-slim`;
@@ -122,9 +122,11 @@ function projectInputsHash(root: string, baseId: string): string {
 
 /** Our image, built from the Dockerfile at the root of the clone exactly as the README says. */
 export async function buildProjectImage(ctx: EnvContext): Promise<boolean> {
-  const baseId = (await run(docker(), ['image', 'inspect', '--format', '{{.Id}}', NODE_BASE_IMAGE])).trim();
+  const baseId = await imageId(NODE_BASE_IMAGE);
+  if (baseId === undefined) throw new Error(`images: ${NODE_BASE_IMAGE}, which the Dockerfile builds FROM, is missing`);
   const inputs = projectInputsHash(ctx.root, baseId);
   if ((await imageLabel(DEFAULT_PIPELINE_IMAGE, INPUTS_LABEL)) === inputs) return false;
+  const previous = await imageId(DEFAULT_PIPELINE_IMAGE);
   const logFile = path.join(ctx.cacheDir, 'images', 'project.build.log');
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   fs.rmSync(logFile, { force: true });
@@ -135,6 +137,7 @@ export async function buildProjectImage(ctx: EnvContext): Promise<boolean> {
     env: { ...process.env, DOCKER_BUILDKIT: '0' },
   });
   ctx.log(`images: built ${DEFAULT_PIPELINE_IMAGE} in ${Math.round((Date.now() - started) / 1000)} s`);
+  await removeReplaced(previous, DEFAULT_PIPELINE_IMAGE);
   return true;
 }
 
