@@ -3,8 +3,9 @@
  * with the cluster's kubeconfig, and a namespace per test file deleted afterwards.
  */
 import { spawn } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { inject } from 'vitest';
+
+import { until } from '../until.ts';
 
 import { kubeconfigPath } from '../infra/cluster/kind-cluster.ts';
 import { envContext } from '../infra/context.ts';
@@ -60,28 +61,13 @@ export async function apply(objects: readonly object[]): Promise<void> {
   if (result.code !== 0) throw new Error(`kubectl apply exited ${result.code}: ${result.stderr.trim()}`);
 }
 
-/** Polls until `check` returns a value; throws naming `what` and the last error on timeout. */
-export async function eventually<T>(
+/** Polls every second until `check` returns a value; see test/until.ts. */
+export function eventually<T>(
   what: string,
   check: () => Promise<T | undefined | false>,
   timeoutMs = 120_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      if (error instanceof Error && error.name === 'StopWaiting') throw error;
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      const reason = last instanceof Error ? `: ${last.message}` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${reason}`);
-    }
-    await sleep(1000);
-  }
+  return until(check, what, { timeoutMs, intervalMs: 1000 });
 }
 
 /** A namespace for one test file, named after its purpose; `remove` deletes it without waiting. */

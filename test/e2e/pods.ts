@@ -3,6 +3,7 @@
  * node, here and on a laptop), held to the same security baseline as the product's pods.
  */
 import { DEFAULT_PIPELINE_IMAGE } from '../../src/pipeline-defaults.ts';
+import { StopWaiting } from '../until.ts';
 import { eventually, kubectl, kubectlJson } from './kind-fixture.ts';
 
 export interface ScriptPodOptions {
@@ -87,9 +88,4 @@ export async function waitForPodPhase(namespace: string, name: string, phase: 'S
     },
     180_000,
   );
-}
-
-/** Thrown by a check to end `eventually` at once: waiting longer cannot help. */
-export class StopWaiting extends Error {
-  override name = 'StopWaiting';
 }

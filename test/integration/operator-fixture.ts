@@ -11,7 +11,6 @@
  *   status validation of Kubernetes 1.34 refuses a Complete condition the pods do not back);
  * - KafkaTopics get a Ready condition, as Strimzi's Topic Operator would write.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import * as k8s from '@kubernetes/client-node';
 import { recallPipelineCrd } from '../../charts/api/crd.ts';
 import type { RecallPipelineStatus } from '../../charts/api/status-schema.ts';
@@ -22,33 +21,13 @@ import { createLogger } from '../../src/logging/logger.ts';
 import { connectionFor } from '../infra/connection.ts';
 import { endPod } from './kubelet.ts';
 import { rawApplier } from './raw-apply.ts';
+import { until } from '../until.ts';
+
+export { until };
 
 export const MANAGED_BY_SELECTOR = 'app.kubernetes.io/managed-by=recall-pipeline-operator';
 
 const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
-
-export async function until<T>(
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  what: string,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`,
-      );
-    }
-    await sleep(200);
-  }
-}
 
 export function loadConfig(kubeconfig: string): k8s.KubeConfig {
   const config = new k8s.KubeConfig();
