@@ -31,6 +31,8 @@ export default defineConfig({
           hookTimeout: 300_000,
           // The components are shared; files that load them heavily should not race each other on 2 cores.
           fileParallelism: false,
+          // A project without file parallelism and no group order would run last, after the cluster's.
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -44,7 +46,7 @@ export default defineConfig({
           hookTimeout: 3_600_000,
           fileParallelism: false,
           // After the other tiers: the cluster's pods would slow their timing-sensitive tests on 2 cores.
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
         },
       },
     ],

@@ -72,10 +72,20 @@ describe('the kind cluster built here', () => {
           name: `client-${index}`,
           namespace: ns,
           node,
+          // Until kube-proxy on this node has programmed the new Service, a connection is refused:
+          // the client retries for a while, as any client of a new Service would.
           script: `
             const { address } = await require('node:dns').promises.lookup('${target.name}');
-            const answer = await (await fetch('http://${target.name}/')).text();
-            console.log(JSON.stringify({ address, answer }));`,
+            for (let attempt = 1; ; attempt++) {
+              try {
+                const answer = await (await fetch('http://${target.name}/')).text();
+                console.log(JSON.stringify({ address, answer }));
+                return;
+              } catch (error) {
+                if (attempt === 60) throw error;
+                await new Promise((resolve) => setTimeout(resolve, 1000));
+              }
+            }`,
         }),
       ),
     );
