@@ -1,7 +1,7 @@
 /**
- * The Dockerfile cannot be built here (no container engine), so what a build depends on is
- * checked against the code instead: the Node.js version, the files copied, the entry points the
- * manifests run, the user the pods expect, and the tag the manifests name.
+ * The Dockerfile held to the code, in a second: the Node.js version, the files copied, the entry
+ * points the manifests run, the user the pods expect, and the tag the manifests name. The image
+ * itself is built and run by the end-to-end tier (test/e2e, `npm run kind:up`).
  */
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';

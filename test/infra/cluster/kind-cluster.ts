@@ -13,12 +13,12 @@ import { DEFAULT_POSTGRES_IMAGE } from '../../../charts/api/postgres-spec.ts';
 import { DEFAULT_LEASE_NAME } from '../../../operator/operator.ts';
 import { DEFAULT_PIPELINE_IMAGE } from '../../../src/pipeline-defaults.ts';
 import { runDir, type EnvContext } from '../component.ts';
-import { binDir } from '../kubernetes-build.ts';
+import { binDir, buildAll as buildControlPlaneBinaries } from '../kubernetes-build.ts';
 import { readJson, run, waitFor, writeJson } from '../process.ts';
 import { buildDebianBase } from './debian-base.ts';
 import { docker, imageExists } from './docker-cli.ts';
 import { dockerEngine } from './docker.ts';
-import { buildNodeBinaries, nodeBinDir } from './node-binaries.ts';
+import { buildKindBinary, nodeBinDir } from './node-binaries.ts';
 import { buildNodeImage } from './node-image.ts';
 import { buildImage } from './image-build.ts';
 import { buildProductImages, buildProjectImage, KAFKA_IMAGE, standInRecipes } from './product-images.ts';
@@ -83,7 +83,9 @@ async function prepareImages(ctx: EnvContext): Promise<{ config: string; images:
   const config = path.join(dir, KIND_CONFIG);
   if (await registryReachable(ctx)) {
     ctx.log('kind: a registry answers: the published node and product images are used');
-    await buildNodeBinaries(ctx);
+    await buildKindBinary(ctx);
+    // kubectl, of the cluster's version, drives the cluster.
+    await buildControlPlaneBinaries(ctx);
     for (const image of [DEFAULT_POSTGRES_IMAGE, DEFAULT_AIRFLOW_IMAGE]) await run(docker(), ['pull', image]);
     await buildDebianBase(ctx);
     const kafkaRecipe = (await standInRecipes(ctx)).find((recipe) => recipe.tags[0] === KAFKA_IMAGE)!;

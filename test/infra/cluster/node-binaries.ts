@@ -74,3 +74,9 @@ const steps: readonly BuildStep[] = [
 export async function buildNodeBinaries(ctx: EnvContext): Promise<void> {
   await buildBinaries(ctx, 'cluster-binaries', path.dirname(nodeBinDir(ctx)), steps);
 }
+
+/** kind alone: where the published node image is used, nothing else of the node is built. */
+export async function buildKindBinary(ctx: EnvContext): Promise<void> {
+  const kind = steps.filter((step) => step.names.includes('kind'));
+  await buildBinaries(ctx, 'cluster-binaries', path.dirname(nodeBinDir(ctx)), kind);
+}
