@@ -159,6 +159,18 @@ describe('buildPipelineObjects, minimal sample (everything defaulted)', () => {
     expect(find(withDag, 'ConfigMap', 'rappel-conso-airflow-dags').data[DAG_FILE_NAME]).toBe('dag = 1\n');
   });
 
+  it('keeps the dag-processor out of the ConfigMap volume’s ..data folders, which it would walk twice and exit', () => {
+    const dags = find(objects, 'ConfigMap', 'rappel-conso-airflow-dags').data as Record<string, string>;
+    expect(dags['.airflowignore']).toBe('..*\n');
+    const processor = find(objects, 'Deployment', 'rappel-conso-airflow-dag-processor') as unknown as {
+      spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } };
+    };
+    expect(processor.spec.template.spec.containers[0]!.env).toContainEqual({
+      name: 'AIRFLOW__CORE__DAG_IGNORE_FILE_SYNTAX',
+      value: 'glob',
+    });
+  });
+
   it('lets only the scheduler’s ServiceAccount launch pods, in its namespace, and nothing else', () => {
     // The rules are the install's pod launcher ClusterRole (operator-install.test.ts); bound here, in one namespace.
     expect(objects.some((object) => object.kind === 'Role' || object.kind.startsWith('Cluster'))).toBe(false);
