@@ -15,13 +15,12 @@ import { DEFAULT_PIPELINE_IMAGE } from '../../../src/pipeline-defaults.ts';
 import { runDir, type EnvContext } from '../component.ts';
 import { binDir, buildAll as buildControlPlaneBinaries } from '../kubernetes-build.ts';
 import { readJson, run, waitFor, writeJson } from '../process.ts';
-import { buildDebianBase } from './debian-base.ts';
 import { docker, imageExists } from './docker-cli.ts';
 import { dockerEngine } from './docker.ts';
 import { buildKindBinary, nodeBinDir } from './node-binaries.ts';
 import { buildNodeImage } from './node-image.ts';
 import { buildImage } from './image-build.ts';
-import { buildProductImages, buildProjectImage, KAFKA_IMAGE, standInRecipes } from './product-images.ts';
+import { buildProductImages, buildProjectImage, KAFKA_IMAGE, kafkaRecipe } from './product-images.ts';
 
 export const CLUSTER_NAME = 'recall';
 export const OPERATOR_NAMESPACE = 'recall-system';
@@ -36,6 +35,8 @@ export interface KindCluster {
 }
 
 const KIND_CONFIG = 'kind-config.yaml';
+/** The Kafka test image's base where a registry answers. */
+const OFFICIAL_DEBIAN_IMAGE = 'debian:bookworm-slim';
 
 function clusterDir(ctx: EnvContext): string {
   return runDir(ctx, 'kind');
@@ -86,10 +87,10 @@ async function prepareImages(ctx: EnvContext): Promise<{ config: string; images:
     await buildKindBinary(ctx);
     // kubectl, of the cluster's version, drives the cluster.
     await buildControlPlaneBinaries(ctx);
-    for (const image of [DEFAULT_POSTGRES_IMAGE, DEFAULT_AIRFLOW_IMAGE]) await run(docker(), ['pull', image]);
-    await buildDebianBase(ctx);
-    const kafkaRecipe = (await standInRecipes(ctx)).find((recipe) => recipe.tags[0] === KAFKA_IMAGE)!;
-    await buildImage(ctx, kafkaRecipe);
+    for (const image of [DEFAULT_POSTGRES_IMAGE, DEFAULT_AIRFLOW_IMAGE, OFFICIAL_DEBIAN_IMAGE]) {
+      await run(docker(), ['pull', image]);
+    }
+    await buildImage(ctx, await kafkaRecipe(ctx, OFFICIAL_DEBIAN_IMAGE));
     await buildProjectImage(ctx);
     fs.writeFileSync(config, configText);
     return {

@@ -50,9 +50,20 @@ async function kafkaLibs(ctx: EnvContext): Promise<string> {
   return path.join(artifactsDir(ctx, 'kafka', versions.kafka), 'libs');
 }
 
+/** The Kafka broker of the end-to-end tests, on the given Debian image. */
+export async function kafkaRecipe(ctx: EnvContext, base: string): Promise<ImageRecipe> {
+  const libs = await kafkaLibs(ctx);
+  return {
+    tags: [KAFKA_IMAGE],
+    folder: 'kafka',
+    bases: [base],
+    buildArgs: { BASE: base, KAFKA_VERSION: versions.kafka },
+    extraFiles: () => ({ libs }),
+  };
+}
+
 export async function standInRecipes(ctx: EnvContext): Promise<ImageRecipe[]> {
   const npm = await npmPackage(ctx);
-  const libs = await kafkaLibs(ctx);
   return [
     {
       tags: [NODE_BASE_IMAGE],
@@ -77,13 +88,7 @@ export async function standInRecipes(ctx: EnvContext): Promise<ImageRecipe[]> {
       },
       extraFiles: () => ({ 'host-ca-certificates.crt': HOST_CA_BUNDLE }),
     },
-    {
-      tags: [KAFKA_IMAGE],
-      folder: 'kafka',
-      bases: [DEBIAN_BASE_IMAGE],
-      buildArgs: { KAFKA_VERSION: versions.kafka },
-      extraFiles: () => ({ libs }),
-    },
+    await kafkaRecipe(ctx, DEBIAN_BASE_IMAGE),
   ];
 }
 
