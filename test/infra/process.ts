@@ -233,3 +233,30 @@ export function writeJson(file: string, value: unknown): void {
   fs.writeFileSync(temp, `${JSON.stringify(value, null, 2)}\n`);
   fs.renameSync(temp, file);
 }
+
+/** One side of `runPiped`: a command and its arguments. */
+export type Command = readonly [command: string, args: readonly string[]];
+
+/**
+ * `producer | consumer`, streamed, both outputs but the pipe appended to `logFile`; throws naming
+ * whichever side failed. For tar and image streams too large to hold in memory.
+ */
+export async function runPiped(producer: Command, consumer: Command, logFile: string): Promise<void> {
+  const log = fs.createWriteStream(logFile, { flags: 'a' });
+  const left = spawn(producer[0], producer[1], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const right = spawn(consumer[0], consumer[1], { stdio: ['pipe', 'pipe', 'pipe'] });
+  left.stdout.pipe(right.stdin);
+  for (const stream of [left.stderr, right.stdout, right.stderr]) stream.pipe(log, { end: false });
+  const exited = (child: ReturnType<typeof spawn>, [command]: Command): Promise<void> =>
+    new Promise((resolve, reject) =>
+      child.once('close', (code) =>
+        code === 0 ? resolve() : reject(new Error(`${command} exited ${code} (log: ${logFile})`)),
+      ),
+    );
+  try {
+    await Promise.all([exited(left, producer), exited(right, consumer)]);
+  } finally {
+    // Flushed before a caller reads the log to explain a failure.
+    await new Promise<void>((resolve) => log.end(resolve));
+  }
+}

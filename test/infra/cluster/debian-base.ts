@@ -4,12 +4,11 @@
  * `docker import` turns that root file system into an image.
  */
 import { createHash } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
 import type { EnvContext } from '../component.ts';
-import { onPath, run } from '../process.ts';
+import { onPath, run, runPiped } from '../process.ts';
 import { docker, imageId, imageLabel, removeReplaced } from './docker-cli.ts';
 import { INPUTS_LABEL } from './image-build.ts';
 
@@ -76,21 +75,9 @@ export async function buildDebianBase(ctx: EnvContext): Promise<boolean> {
 
 /** `tar -c rootfs | docker import --change ... - IMAGE`, streamed. */
 async function importRootfs(rootfs: string, changes: readonly string[], logFile: string): Promise<void> {
-  const tar = spawn('tar', ['--numeric-owner', '-C', rootfs, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const importer = spawn(
-    docker(),
-    ['import', ...changes.flatMap((change) => ['--change', change]), '-', DEBIAN_BASE_IMAGE],
-    { stdio: ['pipe', 'pipe', 'pipe'] },
+  await runPiped(
+    ['tar', ['--numeric-owner', '-C', rootfs, '-c', '.']],
+    [docker(), ['import', ...changes.flatMap((change) => ['--change', change]), '-', DEBIAN_BASE_IMAGE]],
+    logFile,
   );
-  tar.stdout.pipe(importer.stdin);
-  const log = fs.createWriteStream(logFile, { flags: 'a' });
-  importer.stdout.pipe(log);
-  importer.stderr.pipe(log);
-  const exited = (child: ReturnType<typeof spawn>, what: string): Promise<void> =>
-    new Promise((resolve, reject) =>
-      child.once('close', (code) =>
-        code === 0 ? resolve() : reject(new Error(`${what} exited ${code} (log: ${logFile})`)),
-      ),
-    );
-  await Promise.all([exited(tar, 'tar of the Debian root file system'), exited(importer, 'docker import')]);
 }

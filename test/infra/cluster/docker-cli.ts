@@ -14,17 +14,17 @@ export async function imageLabel(image: string, label: string): Promise<string |
   return trimmed === undefined || trimmed === '' || trimmed === '<no value>' ? undefined : trimmed;
 }
 
-export async function imageExists(image: string): Promise<boolean> {
-  return run(docker(), ['image', 'inspect', '--format', '{{.Id}}', image]).then(
-    () => true,
-    () => false,
-  );
-}
-
 /** The id of a local image, or undefined when absent. */
 export async function imageId(image: string): Promise<string | undefined> {
   const id = await run(docker(), ['image', 'inspect', '--format', '{{.Id}}', image]).catch(() => '');
   return id.trim() || undefined;
+}
+
+/** The id of a local image that must exist; `why` says what needs it. */
+export async function requireImageId(image: string, why = 'needed here'): Promise<string> {
+  const id = await imageId(image);
+  if (id === undefined) throw new Error(`images: ${image} is missing (${why})`);
+  return id;
 }
 
 /**

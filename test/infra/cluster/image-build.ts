@@ -15,7 +15,7 @@ import path from 'node:path';
 
 import type { EnvContext } from '../component.ts';
 import { run } from '../process.ts';
-import { docker, imageId, imageLabel, removeReplaced } from './docker-cli.ts';
+import { docker, imageId, imageLabel, removeReplaced, requireImageId } from './docker-cli.ts';
 
 export const INPUTS_LABEL = 'io.rappelconso.recall-pipeline.inputs';
 
@@ -106,15 +106,14 @@ async function inputsHash(recipe: ImageRecipe, extra: Record<string, string>): P
     }
   }
   for (const base of recipe.bases ?? []) {
-    const id = (await run(docker(), ['image', 'inspect', '--format', '{{.Id}}', base]).catch(() => '')).trim();
-    if (id === '') throw new Error(`image ${recipe.tags[0]} is built FROM ${base}, which does not exist yet`);
+    const id = await requireImageId(base, `${recipe.tags[0]} is built FROM it`);
     hash.update(`base:${base}=${id}\0`);
   }
   return hash.digest('hex').slice(0, 32);
 }
 
 /** Every file under a path (or the path itself), sorted, with paths relative to it. */
-function listFiles(root: string): { relative: string; absolute: string }[] {
+export function listFiles(root: string): { relative: string; absolute: string }[] {
   const stat = fs.statSync(root);
   if (!stat.isDirectory()) return [{ relative: '', absolute: root }];
   return fs

@@ -15,7 +15,7 @@ import { DEFAULT_PIPELINE_IMAGE } from '../../../src/pipeline-defaults.ts';
 import { runDir, type EnvContext } from '../component.ts';
 import { binDir, buildAll as buildControlPlaneBinaries } from '../kubernetes-build.ts';
 import { readJson, run, waitFor, writeJson } from '../process.ts';
-import { docker, imageExists } from './docker-cli.ts';
+import { docker, imageId, requireImageId } from './docker-cli.ts';
 import { dockerEngine } from './docker.ts';
 import { buildKindBinary, nodeBinDir } from './node-binaries.ts';
 import { buildNodeImage } from './node-image.ts';
@@ -28,10 +28,6 @@ export const OPERATOR_DEPLOYMENT = 'recall-operator';
 
 export interface KindCluster {
   readonly kubeconfig: string;
-  /** kubectl built with the control plane, the version of the cluster. */
-  readonly kubectl: string;
-  /** Images loaded into the nodes, by the names the manifests use. */
-  readonly images: readonly string[];
 }
 
 const KIND_CONFIG = 'kind-config.yaml';
@@ -68,7 +64,7 @@ function configuredNodeImage(ctx: EnvContext): string {
  */
 async function registryReachable(ctx: EnvContext): Promise<boolean> {
   const image = configuredNodeImage(ctx);
-  if (await imageExists(image)) return true;
+  if ((await imageId(image)) !== undefined) return true;
   ctx.log(`kind: pulling ${image}`);
   return run(docker(), ['pull', image]).then(
     () => true,
@@ -121,6 +117,16 @@ async function nodeNames(ctx: EnvContext): Promise<string[]> {
   return out.split('\n').filter(Boolean);
 }
 
+async function nodesReady(ctx: EnvContext, timeoutMs: number): Promise<void> {
+  await waitFor(
+    async () => {
+      await kubectlRunner(ctx)('wait', '--for=condition=Ready', 'node', '--all', '--timeout=5s');
+      return true;
+    },
+    { what: 'every node of the kind cluster to be Ready', timeoutMs, intervalMs: 2000 },
+  );
+}
+
 /** Creates the cluster unless it exists, loads the images and installs the operator. Harmless twice. */
 export async function kindUp(ctx: EnvContext): Promise<KindCluster> {
   const step = progress(ctx);
@@ -131,11 +137,13 @@ export async function kindUp(ctx: EnvContext): Promise<KindCluster> {
   const { config, images, nodeImage } = await prepareImages(ctx);
   const kubectl = kubectlRunner(ctx);
 
-  if ((await clusterExists(ctx)) && !(await nodesRun(ctx, nodeImage))) {
+  let exists = await clusterExists(ctx);
+  if (exists && !(await nodesRun(ctx, nodeImage))) {
     step(`cluster "${CLUSTER_NAME}" runs an older node image: deleted`);
     await run(kindBinary(ctx), ['delete', 'cluster', '--name', CLUSTER_NAME]);
+    exists = false;
   }
-  if (await clusterExists(ctx)) {
+  if (exists) {
     step(`cluster "${CLUSTER_NAME}" exists: reused`);
     if (!(await revive(ctx))) {
       step(`cluster "${CLUSTER_NAME}" does not come back: deleted, created again`);
@@ -147,13 +155,7 @@ export async function kindUp(ctx: EnvContext): Promise<KindCluster> {
     await createCluster(ctx, config);
   }
   step('nodes Ready');
-  await waitFor(
-    async () => {
-      await kubectl('wait', '--for=condition=Ready', 'node', '--all', '--timeout=5s');
-      return true;
-    },
-    { what: 'every node of the kind cluster to be Ready', timeoutMs: 300_000, intervalMs: 2000 },
-  );
+  await nodesReady(ctx, 300_000);
 
   step(`kind load docker-image ${images.join(' ')}`);
   const operatorImageChanged = await imageChangedSinceLastLoad(ctx, DEFAULT_PIPELINE_IMAGE);
@@ -181,7 +183,7 @@ export async function kindUp(ctx: EnvContext): Promise<KindCluster> {
     intervalMs: 1000,
   });
   step('ready');
-  return { kubeconfig: kubeconfigPath(ctx), kubectl: kubectlBinary(ctx), images };
+  return { kubeconfig: kubeconfigPath(ctx) };
 }
 
 /**
@@ -191,7 +193,7 @@ export async function kindUp(ctx: EnvContext): Promise<KindCluster> {
 async function imageChangedSinceLastLoad(ctx: EnvContext, image: string): Promise<boolean> {
   const file = path.join(clusterDir(ctx), 'loaded-images.json');
   const loaded = readJson<Record<string, string>>(file) ?? {};
-  const id = (await run(docker(), ['image', 'inspect', '--format', '{{.Id}}', image])).trim();
+  const id = await requireImageId(image);
   const changed = loaded[image] !== undefined && loaded[image] !== id;
   writeJson(file, { ...loaded, [image]: id });
   return changed;
@@ -206,7 +208,7 @@ export async function loadImages(ctx: EnvContext, images: readonly string[]): Pr
 
 /** Whether every node container of the cluster runs this very image (not an older build of its name). */
 async function nodesRun(ctx: EnvContext, image: string): Promise<boolean> {
-  const wanted = (await run(docker(), ['image', 'inspect', '--format', '{{.Id}}', image])).trim();
+  const wanted = await requireImageId(image);
   for (const node of await nodeNames(ctx)) {
     const used = (await run(docker(), ['container', 'inspect', '--format', '{{.Image}}', node])).trim();
     if (used !== wanted) return false;
@@ -243,13 +245,7 @@ async function revive(ctx: EnvContext): Promise<boolean> {
     fs.writeFileSync(kubeconfigPath(ctx), await run(kindBinary(ctx), ['get', 'kubeconfig', '--name', CLUSTER_NAME]), {
       mode: 0o600,
     });
-    await waitFor(
-      async () => {
-        await kubectlRunner(ctx)('wait', '--for=condition=Ready', 'node', '--all', '--timeout=5s');
-        return true;
-      },
-      { what: 'the existing cluster to be Ready', timeoutMs: 120_000, intervalMs: 2000 },
-    );
+    await nodesReady(ctx, 120_000);
     return true;
   } catch (error) {
     ctx.log(`kind: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);

@@ -7,15 +7,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 
 import { versions } from '../../../src/versions.ts';
 import type { EnvContext } from '../component.ts';
 import { binDir, buildAll as buildControlPlaneBinaries, goTool } from '../kubernetes-build.ts';
-import { run, waitFor } from '../process.ts';
+import { run, runPiped, waitFor } from '../process.ts';
 import { buildDebianBase, DEBIAN_BASE_IMAGE } from './debian-base.ts';
-import { docker, imageId, imageLabel, removeReplaced } from './docker-cli.ts';
+import { docker, imageId, imageLabel, removeReplaced, requireImageId } from './docker-cli.ts';
 import { buildImage, INPUTS_LABEL, type ImageRecipe } from './image-build.ts';
 import { buildNodeBinaries, nodeBinDir } from './node-binaries.ts';
 
@@ -131,20 +130,14 @@ export async function buildNodeImage(ctx: EnvContext): Promise<string> {
   return NODE_IMAGE;
 }
 
-async function requiredImageId(image: string): Promise<string> {
-  const id = await imageId(image);
-  if (id === undefined) throw new Error(`images: ${image} is missing`);
-  return id;
-}
-
 /**
  * Imports the images into the node base's containerd and commits the result as the node image.
  * Skipped when the node image was made from the same node base and the same images.
  */
 async function preload(ctx: EnvContext, images: readonly string[]): Promise<void> {
   const hash = createHash('sha256');
-  hash.update(`${NODE_BASE_IMAGE}=${await requiredImageId(NODE_BASE_IMAGE)}\0`);
-  for (const image of images) hash.update(`${image}=${await requiredImageId(image)}\0`);
+  hash.update(`${NODE_BASE_IMAGE}=${await requireImageId(NODE_BASE_IMAGE)}\0`);
+  for (const image of images) hash.update(`${image}=${await requireImageId(image)}\0`);
   const inputs = hash.digest('hex').slice(0, 32);
   if ((await imageLabel(NODE_IMAGE, INPUTS_LABEL)) === inputs) return;
 
@@ -206,36 +199,25 @@ async function preload(ctx: EnvContext, images: readonly string[]): Promise<void
 
 /** `docker save IMAGES | docker exec -i NODE ctr -n k8s.io images import ...`, streamed. */
 async function pipeSaveToImport(container: string, images: readonly string[], logFile: string): Promise<void> {
-  const log = fs.createWriteStream(logFile, { flags: 'a' });
-  const save = spawn(docker(), ['save', ...images], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const load = spawn(
-    docker(),
+  await runPiped(
+    [docker(), ['save', ...images]],
     [
-      'exec',
-      '-i',
-      container,
-      'ctr',
-      '--namespace',
-      'k8s.io',
-      'images',
-      'import',
-      '--all-platforms',
-      '--no-unpack',
-      '--digests',
-      '-',
+      docker(),
+      [
+        'exec',
+        '-i',
+        container,
+        'ctr',
+        '--namespace',
+        'k8s.io',
+        'images',
+        'import',
+        '--all-platforms',
+        '--no-unpack',
+        '--digests',
+        '-',
+      ],
     ],
-    { stdio: ['pipe', 'pipe', 'pipe'] },
+    logFile,
   );
-  save.stdout.pipe(load.stdin);
-  for (const child of [save, load]) {
-    child.stderr?.pipe(log, { end: false });
-  }
-  load.stdout.pipe(log, { end: false });
-  const exited = (child: ReturnType<typeof spawn>, what: string): Promise<void> =>
-    new Promise((resolve, reject) =>
-      child.once('close', (code) =>
-        code === 0 ? resolve() : reject(new Error(`${what} exited ${code} (log: ${logFile})`)),
-      ),
-    );
-  await Promise.all([exited(save, 'docker save'), exited(load, 'ctr images import')]);
 }

@@ -16,8 +16,8 @@ import { artifactsDir, type EnvContext } from '../component.ts';
 import { kafka } from '../kafka.ts';
 import { run } from '../process.ts';
 import { DEBIAN_BASE_IMAGE } from './debian-base.ts';
-import { docker, imageId, imageLabel, removeReplaced } from './docker-cli.ts';
-import { buildImage, INPUTS_LABEL, type ImageRecipe } from './image-build.ts';
+import { docker, imageId, imageLabel, removeReplaced, requireImageId } from './docker-cli.ts';
+import { buildImage, INPUTS_LABEL, listFiles, type ImageRecipe } from './image-build.ts';
 
 export const NODE_BASE_IMAGE = `node:${versions.node}-bookworm-slim`;
 export const KAFKA_IMAGE = `recall.local/kafka:${versions.kafka}`;
@@ -109,14 +109,10 @@ const PROJECT_IMAGE_INPUTS = [
 function projectInputsHash(root: string, baseId: string): string {
   const hash = createHash('sha256').update(`base=${baseId}\0`);
   for (const entry of PROJECT_IMAGE_INPUTS) {
-    const absolute = path.join(root, entry);
-    const files = fs.statSync(absolute).isDirectory()
-      ? fs
-          .readdirSync(absolute, { recursive: true, encoding: 'utf8' })
-          .sort()
-          .map((relative) => path.join(absolute, relative))
-          .filter((file) => fs.statSync(file).isFile() && !file.includes(`${path.sep}__pycache__${path.sep}`))
-      : [absolute];
+    // The bytecode caches the DAG's tests leave beside it change on every run; they change nothing the image does.
+    const files = listFiles(path.join(root, entry))
+      .map((file) => file.absolute)
+      .filter((file) => !file.includes(`${path.sep}__pycache__${path.sep}`));
     for (const file of files) {
       hash.update(`${path.relative(root, file)}\0`);
       hash.update(fs.readFileSync(file));
@@ -127,8 +123,7 @@ function projectInputsHash(root: string, baseId: string): string {
 
 /** Our image, built from the Dockerfile at the root of the clone exactly as the README says. */
 export async function buildProjectImage(ctx: EnvContext): Promise<boolean> {
-  const baseId = await imageId(NODE_BASE_IMAGE);
-  if (baseId === undefined) throw new Error(`images: ${NODE_BASE_IMAGE}, which the Dockerfile builds FROM, is missing`);
+  const baseId = await requireImageId(NODE_BASE_IMAGE, 'the Dockerfile builds FROM it');
   const inputs = projectInputsHash(ctx.root, baseId);
   if ((await imageLabel(DEFAULT_PIPELINE_IMAGE, INPUTS_LABEL)) === inputs) return false;
   const previous = await imageId(DEFAULT_PIPELINE_IMAGE);
