@@ -1,10 +1,15 @@
 /** Runs `recall <args>` as a child process, as a Job would, and reports its wall time, CPU time and peak RSS. */
 import { spawn } from 'node:child_process';
 
-/** Preloaded into the child: its peak RSS and CPU time, as the kernel counted them, on stderr at exit. */
+/**
+ * Preloaded into the child (a data: URL, so no `?` or `#` in it): its peak RSS and CPU time, as the kernel counted them, on stderr at
+ * exit, and when (ms since the process started) it opened its first outbound connection.
+ */
 const REPORT_USAGE =
-  'data:text/javascript,process.on("exit",()=>{const u=process.resourceUsage();' +
-  'process.stderr.write(`max-rss-kib ${u.maxRSS} cpu-us ${u.userCPUTime+u.systemCPUTime}\\n`)})';
+  'data:text/javascript,import net from "node:net";let first=-1;const connect=net.Socket.prototype.connect;' +
+  'net.Socket.prototype.connect=function(...args){if(first<0)first=performance.now();return connect.apply(this,args)};' +
+  'process.on("exit",()=>{const u=process.resourceUsage();' +
+  'process.stderr.write(`max-rss-kib ${u.maxRSS} cpu-us ${u.userCPUTime+u.systemCPUTime} first-connect-ms ${first}\\n`)})';
 
 export interface ChildRun {
   wallMs: number;
@@ -12,13 +17,33 @@ export interface ChildRun {
   maxRssMiB: number;
   /** User and system CPU time of the whole process, start-up included. */
   cpuMs: number;
+  /** From the process's start to its first outbound connection (start-up); undefined when it made none. */
+  firstConnectMs: number | undefined;
 }
 
-export async function runRecallInChild(args: readonly string[], env: NodeJS.ProcessEnv): Promise<ChildRun> {
+export interface ChildOptions {
+  /** Node options before the script, e.g. --max-old-space-size=64. */
+  readonly nodeArgs?: readonly string[];
+  /** The recall entry point; src/cli/recall.ts by default (dist/src/cli/recall.js for the compiled one). */
+  readonly entry?: string;
+}
+
+export async function runRecallInChild(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  options: ChildOptions = {},
+): Promise<ChildRun> {
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    ['--disable-warning=TimeoutNegativeWarning', '--import', REPORT_USAGE, 'src/cli/recall.ts', ...args],
+    [
+      '--disable-warning=TimeoutNegativeWarning',
+      ...(options.nodeArgs ?? []),
+      '--import',
+      REPORT_USAGE,
+      options.entry ?? 'src/cli/recall.ts',
+      ...args,
+    ],
     { env: { ...env, RECALL_LOG_LEVEL: 'warn' } },
   );
   let stdout = '';
@@ -28,11 +53,13 @@ export async function runRecallInChild(args: readonly string[], env: NodeJS.Proc
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   const wallMs = performance.now() - started;
   if (code !== 0) throw new Error(`recall ${args[0]} exited with ${code}: ${stderr.slice(-2000)}`);
-  const usage = /max-rss-kib (\d+) cpu-us (\d+)/.exec(stderr);
+  const usage = /max-rss-kib (\d+) cpu-us (\d+) first-connect-ms (-?[\d.]+)/.exec(stderr);
+  const firstConnect = Number(usage?.[3] ?? -1);
   return {
     wallMs,
     stdout: stdout.trim(),
     maxRssMiB: Number(usage?.[1] ?? NaN) / 1024,
     cpuMs: Number(usage?.[2] ?? NaN) / 1000,
+    firstConnectMs: firstConnect < 0 ? undefined : firstConnect,
   };
 }

@@ -9,6 +9,7 @@ import { sourceSuite } from './suites/source.ts';
 import { sinkSuite } from './suites/sink.ts';
 import { pipelineSuite } from './suites/pipeline.ts';
 import { operatorSuite } from './suites/operator.ts';
+import { memorySuite } from './suites/memory.ts';
 import type { BenchSuite } from './suite.ts';
 
 const suites: readonly BenchSuite[] = [
@@ -18,6 +19,7 @@ const suites: readonly BenchSuite[] = [
   sinkSuite,
   synthSuite,
   operatorSuite,
+  memorySuite,
 ];
 
 async function main(names: readonly string[]): Promise<void> {

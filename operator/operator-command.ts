@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { dagSource } from '../airflow/dag-source.ts';
 import type { Command } from '../src/cli/command.ts';
+import { untilStopped } from '../src/cli/until-stopped.ts';
 import { kubernetesSettings } from '../src/config/connection-settings.ts';
 import { settingsError } from '../src/config/settings-error.ts';
 import { createLogger } from '../src/logging/logger.ts';
@@ -105,9 +106,11 @@ export const operatorCommand: Command = {
       processMetrics: true,
     });
     log.info({ port: operator.healthPort }, 'health and metrics server listening');
-    const signal = await Promise.race([once(process, 'SIGTERM'), once(process, 'SIGINT')]).then(() => 'signal');
-    log.info({ signal }, 'shutting down');
-    await operator.stop();
+    await untilStopped(async (signal) => {
+      await once(signal, 'abort');
+      log.info({ reason: (signal.reason as Error).message }, 'shutting down');
+      await operator.stop();
+    });
     return 0;
   },
 };

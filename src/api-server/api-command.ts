@@ -4,6 +4,7 @@
  */
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
+import { untilStopped } from '../cli/until-stopped.ts';
 import type { Command } from '../cli/command.ts';
 import { createLogger } from '../logging/logger.ts';
 import { DATASETS, DEFAULT_DATASET, type Dataset } from '../pipeline-defaults.ts';
@@ -60,8 +61,10 @@ export const apiCommand: Command = {
     process.stdout.write(
       `${api.url}\n  ${api.recordCount} records at ${api.url}${EXPLORE_PATH}/catalog/datasets/${api.dataset}/records\n`,
     );
-    await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
-    await api.close();
+    await untilStopped(async (signal) => {
+      await once(signal, 'abort');
+      await api.close();
+    });
     return 0;
   },
 };

@@ -44,6 +44,74 @@ describe('local RappelConso API (rappelconso0, all 8,810 real records)', () => {
     expect(await count("date_de_publication >= '2021-07-29' and date_de_publication <= '2021-07-29'")).toBe(261);
   });
 
+  it("answers the original pipeline's first request with every record, in order", async () => {
+    // Its URL, as the original formats it: limit, a quoted datetime with a space, ASC, offset.
+    const first = await get(
+      api,
+      "limit=100&where=date_de_publication%20%3E%20'0001-01-01 00:00:00'&order_by=date_de_publication%20ASC&offset=0",
+    );
+    expect(first.status).toBe(200);
+    expect(first.body.total_count).toBe(8810);
+    expect((first.body.results as RawRecord[]).map((record) => record.reference_fiche)).toEqual(
+      realRecords.slice(0, 100).map((record) => record.reference_fiche),
+    );
+  });
+
+  it('compares a datetime literal with the date field by instant, at the day boundary', async () => {
+    const count = async (where: string) =>
+      (await get(api, `limit=0&where=${encodeURIComponent(where)}`)).body.total_count;
+    // 19 records on 2023-06-30 (the last day), 6 on 2023-06-29; a day is its midnight UTC.
+    expect(await count("date_de_publication >= '2023-06-30 00:00:00'")).toBe(19);
+    expect(await count("date_de_publication > '2023-06-30 00:00:00'")).toBe(0);
+    expect(await count("date_de_publication > '2023-06-29 23:59:59'")).toBe(19);
+    expect(await count("date_de_publication = '2023-06-30 00:00:00'")).toBe(19);
+    expect(await count("date_de_publication = '2023-06-30 12:00:00'")).toBe(0);
+    expect(await count("date_de_publication < '2023-06-30 00:00:00'")).toBe(8810 - 19);
+    expect(await count("date_de_publication <= '2023-06-30 00:00:00'")).toBe(8810);
+    expect(await count("date_de_publication < '2023-06-30 00:00:01'")).toBe(8810);
+    expect(
+      await count("date_de_publication > '2023-06-29 00:00:00' and date_de_publication < '2023-06-30 00:00:00'"),
+    ).toBe(0);
+    expect(
+      await count("date_de_publication >= '2023-06-29 00:00:00' and date_de_publication < '2023-06-29 23:59:59'"),
+    ).toBe(6);
+  });
+
+  it('accepts every documented date literal form on the date field', async () => {
+    const count = async (where: string) =>
+      (await get(api, `limit=0&where=${encodeURIComponent(where)}`)).body.total_count;
+    const lastDay = [
+      "date'2023-06-30'",
+      "DATE'2023-06-30'",
+      "date'2023/06/30'",
+      "'2023/06/30'",
+      "date'2023-06-30T00:00'",
+      "'2023-06-30T00:00:00Z'",
+      "'2023-06-30T00:00:00.000'",
+      "'2023-06-30T02:00:00+02:00'",
+      "'2023-06-29T22:00:00-02:00'",
+      '"2023-06-30 00:00:00"',
+    ];
+    for (const literal of lastDay) {
+      expect(await count(`date_de_publication = ${literal}`), literal).toBe(19);
+    }
+    expect(await count("date_de_publication >= date'2023-06'")).toBe(294);
+    expect(await count("date_de_publication >= date'2023'")).toBe(1399);
+    expect(await count("date_de_publication > '2023-06-29T23:59:59.999'")).toBe(19);
+    // Past midnight by a tenth of a microsecond: after the last day's records, not equal to them.
+    expect(await count("date_de_publication = '2023-06-30T00:00:00.0000001'")).toBe(0);
+    expect(await count("date_de_publication >= '2023-06-30T00:00:00.0000001'")).toBe(0);
+    expect(await count("date_de_publication < '2023-06-30T00:00:00.0000001'")).toBe(8810);
+  });
+
+  it('refuses a literal that is not a date for the date field, naming the field and the value', async () => {
+    for (const literal of ['yesterday', '2023-02-30', '2023-06-30 24:00:00', '30/06/2023', '2023-06-30T12:00+25:00']) {
+      const answer = await get(api, `where=${encodeURIComponent(`date_de_publication > '${literal}'`)}`);
+      expect(answer, literal).toMatchObject({ status: 400, body: { error_code: 'ODSQLError' } });
+      expect(answer.body.message).toContain(`Invalid date literal for date_de_publication: '${literal}' (expected `);
+    }
+  });
+
   it('refuses a limit above 100 and offset + limit above 10,000 as the real API does', async () => {
     expect(await get(api, 'limit=101')).toEqual({
       status: 400,
@@ -117,6 +185,23 @@ describe('local RappelConso API (rappelconso-v2-gtin-espaces, the 19 real record
         `limit=0&where=${encodeURIComponent("date_publication > '2026-08-20T10:15:00Z' and date_publication < '2026-08-21T00:00:00+02:00'")}`,
       );
       expect(afternoon.body.total_count).toBe(5);
+      const count = async (where: string) =>
+        (await get(api, `limit=0&where=${encodeURIComponent(where)}`)).body.total_count;
+      // Without an offset a literal is UTC, as the API's default timezone: the same 5 as above.
+      expect(await count("date_publication > '2026-08-20 10:15:00' and date_publication < '2026-08-20 22:00:00'")).toBe(
+        5,
+      );
+      expect(
+        await count("date_publication > date'2026-08-20T10:15' and date_publication < date'2026-08-20T22:00'"),
+      ).toBe(5);
+      expect(await count("date_publication >= '2026/08/21'")).toBe(4);
+      // The first record, 2026-08-20T09:55:27+00:00, is equal to its instant however it is written.
+      expect(await count("date_publication = '2026-08-20 09:55:27'")).toBe(1);
+      expect(await count("date_publication = '2026-08-20T11:55:27+02:00'")).toBe(1);
+      expect(await count("date_publication > '2026-08-20T09:55:27'")).toBe(18);
+      expect(await count("date_publication >= '2026-08-20T09:55:27.000'")).toBe(19);
+      expect(await count("date_publication > '2026-08-20T09:55:26.999999'")).toBe(19);
+      expect(await count("date_publication > '0001-01-01 00:00:00'")).toBe(19);
     } finally {
       await api.close();
     }

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import type { DatasetSource, RawRecord } from '../source/dataset-source.ts';
 import { publicationInstant } from '../source/publication-time.ts';
 import { odsqlError } from './api-error.ts';
-import type { Comparison } from './where-clause.ts';
+import { DATE_LITERAL_FORMS, dateLiteralInstant, type Comparison } from './where-clause.ts';
 
 interface StoredRecord {
   /** undefined when the publication value is missing or unreadable: such records match no comparison. */
@@ -91,11 +91,11 @@ export class RecordStore {
     }
     let [from, to] = onPublication.length === 0 ? [0, this.#records.length] : [0, this.#positioned];
     for (const { field, operator, literal } of onPublication) {
-      const instant = publicationInstant(literal, 'timestamp');
+      // Instant against instant, so a datetime literal bounds a date field's days and a date
+      // literal bounds a datetime field's instants, whichever the dataset holds.
+      const instant = dateLiteralInstant(literal);
       if (instant === undefined) {
-        throw odsqlError(
-          `Invalid date literal for ${field}: '${literal}' (expected YYYY-MM-DD or an ISO 8601 instant)`,
-        );
+        throw odsqlError(`Invalid date literal for ${field}: '${literal}' (expected ${DATE_LITERAL_FORMS})`);
       }
       const firstAtOrAfter = this.#firstIndex((value) => value >= instant);
       const firstAfter = this.#firstIndex((value) => value > instant);

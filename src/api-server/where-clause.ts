@@ -20,7 +20,9 @@ export class WhereSyntaxError extends Error {
   override name = 'WhereSyntaxError';
 }
 
-const comparison = /\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|>|<|=)\s*(?:date\s*)?(?:'([^']*)'|"([^"]*)")\s*/y;
+// ODSQL is case insensitive (DATE'2008-12' and date'2008-12' alike), and a date literal is the
+// keyword followed by a single-quoted value only.
+const comparison = /\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|>|<|=)\s*(?:date\s*'([^']*)'|'([^']*)'|"([^"]*)")\s*/iy;
 const conjunction = /and\b\s*/iy;
 const openGroup = /\s*\(/y;
 const closeGroup = /\s*\)\s*/y;
@@ -47,7 +49,11 @@ export function parseWhere(text: string): Comparison[] {
           ` (supported: ${OPERATORS.join(' ')} with a quoted value, joined by and, in parentheses or not)`,
       );
     }
-    comparisons.push({ field: match[1]!, operator: match[2] as Operator, literal: match[3] ?? match[4] ?? '' });
+    comparisons.push({
+      field: match[1]!,
+      operator: match[2] as Operator,
+      literal: match[3] ?? match[4] ?? match[5] ?? '',
+    });
     position = comparison.lastIndex;
     closeGroup.lastIndex = position;
     while (depth > 0 && closeGroup.test(text)) {
@@ -64,4 +70,64 @@ export function parseWhere(text: string): Comparison[] {
     }
     position = conjunction.lastIndex;
   }
+}
+
+/*
+ * Date literals. ODSQL's reference (Explore API v2.1, "Language elements > Date literal") defines
+ * `date'<value>'` where the value is an ISO 8601 date or a slash-separated YYYY/MM/DD, with
+ * examples date'2017-04-03T08:02', date'2018/04/01', date'2020-01-01', and reduced precisions
+ * date'1972' and DATE'2008-12' in its where examples. The real API also compares a plain quoted
+ * value with a date field (the original pipeline's `date_de_publication > '0001-01-01 00:00:00'`),
+ * so both spellings go through the same reading, including the space that pipeline puts between
+ * date and time (not ISO 8601, but RFC 3339's allowed variant of it).
+ *
+ * Timezone: a value without an offset is read in UTC, the default of the API's `timezone`
+ * parameter (which this local API does not take) and the zone Opendatasoft assumes for datetimes
+ * given without one. A value with an offset denotes that instant. A reduced value (a year, a month,
+ * a day) denotes the first instant of that period, so it compares with a date field's day, itself
+ * midnight UTC, instant against instant.
+ */
+const isoDate =
+  /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?)?)?$/;
+const slashDate = /^(\d{4})\/(\d{2})\/(\d{2})$/;
+
+export const DATE_LITERAL_FORMS =
+  'YYYY, YYYY-MM, YYYY-MM-DD, YYYY/MM/DD, or YYYY-MM-DDThh:mm[:ss[.fff]] (T or a space) with an optional Z or ±hh:mm';
+
+function offsetMinutes(zone: string | undefined): number | undefined {
+  if (zone === undefined || zone === 'Z') return 0;
+  const hours = Number(zone.slice(1, 3));
+  const minutes = zone.length > 3 ? Number(zone.slice(-2)) : 0;
+  if (hours > 23 || minutes > 59) return undefined;
+  return (zone.startsWith('-') ? -1 : 1) * (hours * 60 + minutes);
+}
+
+/**
+ * Epoch milliseconds of the instant a date literal denotes, or undefined when it is not one.
+ * A value finer than a millisecond comes back half a millisecond past its floor: it then lies
+ * strictly between two record instants (whole milliseconds), so >, >=, <, <= and = all stay exact.
+ */
+export function dateLiteralInstant(literal: string): number | undefined {
+  const iso = isoDate.exec(literal);
+  const slash = iso ? null : slashDate.exec(literal);
+  if (!iso && !slash) return undefined;
+  const part = (index: number, absent: number): number => {
+    const text = iso ? iso[index] : index <= 3 ? slash![index] : undefined;
+    return text === undefined ? absent : Number(text);
+  };
+  const [year, month, day] = [part(1, 0), part(2, 1), part(3, 1)];
+  const [hour, minute, second] = [part(4, 0), part(5, 0), part(6, 0)];
+  const fraction = (iso?.[7] ?? '').padEnd(3, '0');
+  const offset = offsetMinutes(iso?.[8]);
+  if (offset === undefined || hour > 23 || minute > 59 || second > 59) return undefined;
+  const instant = new Date(0);
+  // setUTCFullYear, not Date.UTC, which reads years 0-99 as 1900-1999 (0001-01-01 is a real request).
+  instant.setUTCFullYear(year, month - 1, day);
+  // A day or month out of range rolls over (2023-02-30 becomes March 2nd); a real one reads back as given.
+  if (instant.getUTCFullYear() !== year || instant.getUTCMonth() !== month - 1 || instant.getUTCDate() !== day) {
+    return undefined;
+  }
+  instant.setUTCHours(hour, minute, second, Number(fraction.slice(0, 3)));
+  const finer = /[1-9]/.test(fraction.slice(3)) ? 0.5 : 0;
+  return instant.getTime() - offset * 60_000 + finer;
 }

@@ -46,14 +46,15 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   return command.run(rest, env);
 }
 
+// The process ends as soon as the command does, its error (if any) as the last line: a client
+// library's lingering timer or socket must never keep a Job's pod running after its work is over.
+// Writes to stdout and stderr are synchronous for files and pipes on Linux, so nothing is cut short.
 if (import.meta.main) {
   main(process.argv.slice(2), process.env).then(
-    (code) => {
-      process.exitCode = code;
-    },
+    (code) => process.exit(code),
     (error: unknown) => {
       process.stderr.write(`recall: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
+      process.exit(1);
     },
   );
 }

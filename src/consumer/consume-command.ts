@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../cli/command.ts';
 import { connectionUsage, connectionFlagOptions, connectionFlags } from '../cli/connection-flags.ts';
 import { DEFAULT_TABLE, DEFAULT_TOPIC } from '../pipeline-defaults.ts';
-import { untilStopped } from '../cli/until-stopped.ts';
+import { signalExitCode, untilStopped } from '../cli/until-stopped.ts';
 import { kafkaSettings, postgresSettings } from '../config/connection-settings.ts';
 import { writeRunReport } from '../reporting/run-report.ts';
 import { runConsumer, summaryLine } from './run-consumer.ts';
@@ -23,6 +23,7 @@ export const consumeCommand: Command = {
   --table T                  default ${DEFAULT_TABLE}, migrated first
   --dead-letter-topic T      default <topic>.dead-letter
   --until-caught-up          stop once every partition is stored up to its end (else: until SIGTERM)
+  --from-beginning           reset the group to the topic's beginning first (reload a restored table)
   --report-file FILE         write the run's counts as JSON (default: RECALL_REPORT_FILE)
 ${connectionUsage()}`,
 
@@ -35,6 +36,7 @@ ${connectionUsage()}`,
         table: { type: 'string' },
         'dead-letter-topic': { type: 'string' },
         'until-caught-up': { type: 'boolean', default: false },
+        'from-beginning': { type: 'boolean', default: false },
         'report-file': { type: 'string' },
         ...connectionFlagOptions,
       },
@@ -45,13 +47,14 @@ ${connectionUsage()}`,
       throw new Error('--pipeline is required: the RecallPipeline this consumer serves');
     const pipeline = values.pipeline;
     const flags = connectionFlags(values);
-    const summary = await untilStopped((signal) =>
+    const { result: summary, stoppedBy } = await untilStopped((signal) =>
       runConsumer({
         pipeline,
         ...(values.topic !== undefined && { topic: values.topic }),
         ...(values.table !== undefined && { table: values.table }),
         ...(deadLetterTopic !== undefined && { deadLetterTopic }),
         untilCaughtUp,
+        fromBeginning: values['from-beginning'],
         postgres: postgresSettings(env, flags),
         kafka: kafkaSettings(env, flags),
         signal,
@@ -60,6 +63,13 @@ ${connectionUsage()}`,
     process.stdout.write(`${summaryLine(summary)}\n`);
     const { inserted, updated, deadLettered, tableRows } = summary;
     writeRunReport({ step: 'consume', inserted, updated, deadLettered, tableRows }, values['report-file'], env);
+    // Without --until-caught-up a signal is the expected end; with it, the run stopped short.
+    if (stoppedBy !== undefined && untilCaughtUp && !summary.caughtUp) {
+      process.stderr.write(
+        `recall consume: stopped by ${stoppedBy} before catching up; what was stored is committed, the rest waits in the topic\n`,
+      );
+      return signalExitCode(stoppedBy);
+    }
     return 0;
   },
 };

@@ -35,6 +35,11 @@ export interface ConsumerOptions {
   /** Return once the group has committed every partition up to its high watermark. */
   readonly untilCaughtUp?: boolean;
   /**
+   * Reset the group's committed offsets to the topic's beginning before joining, so the table is
+   * loaded again from every message the topic still holds (after `recall migrate --restore`).
+   */
+  readonly fromBeginning?: boolean;
+  /**
    * With `untilCaughtUp`: the topic is still being fed until this settles (resolved or rejected),
    * so being caught up only counts after it, e.g. a producer running beside this consumer.
    */
@@ -58,6 +63,8 @@ export interface ConsumerSummary {
   deadLettered: number;
   /** Rows in the table when the consumer stopped. */
   tableRows: number;
+  /** With `untilCaughtUp`: every partition was stored up to its end (false when stopped before). */
+  caughtUp: boolean;
 }
 
 export function summaryLine(summary: ConsumerSummary): string {
@@ -122,8 +129,12 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
     unchanged: 0,
     deadLettered: 0,
     tableRows: 0,
+    caughtUp: false,
   };
   const batchStored = new Notifier();
+  // Ends every wait of this run, whatever ended it: nothing may keep the process alive after.
+  const finished = new AbortController();
+  const stopping = AbortSignal.any([finished.signal, ...(options.signal ? [options.signal] : [])]);
   let failure: { error: unknown } | undefined;
   let reject: (error: unknown) => void = () => {};
   const failed = new Promise<never>((_, rejectFailed) => {
@@ -132,6 +143,7 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
   const fail = (error: unknown) => {
     failure ??= { error };
     reject(error);
+    finished.abort();
   };
   // Kept handled: it is raced below, and may reject after the race is over.
   failed.catch(() => {});
@@ -205,16 +217,18 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
   }
 
   async function stopWanted(): Promise<void> {
-    const { signal } = options;
-    if (signal?.aborted) return;
-    const aborted = new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve(), { once: true }));
+    if (stopping.aborted) return;
+    const aborted = new Promise<void>((resolve) => stopping.addEventListener('abort', () => resolve(), { once: true }));
     if (!options.untilCaughtUp) return aborted;
     // Whatever way the feeder ends, what it did send is still loaded before stopping.
     await Promise.race([feederSettled, aborted]);
-    while (!signal?.aborted) {
+    while (!stopping.aborted) {
       const seen = batchStored.count;
-      if (isCaughtUp(await groupLag(admin, groupId, topic))) return;
-      await batchStored.after(seen, CAUGHT_UP_POLL_MS, signal);
+      if (isCaughtUp(await groupLag(admin, groupId, topic))) {
+        summary.caughtUp = true;
+        return;
+      }
+      await batchStored.after(seen, CAUGHT_UP_POLL_MS, stopping);
     }
   }
 
@@ -228,6 +242,10 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
       ['--dead-letter-topic', deadLetters],
     ] as const) {
       if (!existing.has(name)) throw new Error(`${flag}: topic ${JSON.stringify(name)} does not exist in Kafka`);
+    }
+    if (options.fromBeginning) {
+      await admin.resetOffsets({ groupId, topic, earliest: true });
+      logger.info({ groupId }, 'reset the group to the beginning of the topic');
     }
     await producer.connect();
     await consumer.connect();
@@ -248,6 +266,7 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
     logger.info(summary, 'stopped');
     return summary;
   } finally {
+    finished.abort();
     await consumer.disconnect().catch(() => {});
     await producer.disconnect().catch(() => {});
     await admin.disconnect().catch(() => {});

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { parseDataset } from '../api-server/api-command.ts';
 import type { Command } from '../cli/command.ts';
 import { connectionUsage, connectionFlagOptions, connectionFlags } from '../cli/connection-flags.ts';
-import { untilStopped } from '../cli/until-stopped.ts';
+import { signalExitCode, untilStopped } from '../cli/until-stopped.ts';
 import { kafkaSettings, postgresSettings } from '../config/connection-settings.ts';
 import { summaryLine as consumerSummaryLine } from '../consumer/run-consumer.ts';
 import { summaryLine as producerSummaryLine } from '../producer/produce-command.ts';
@@ -46,7 +46,7 @@ ${connectionUsage()}`,
       throw new Error(`--data="${values.data}" and --api-url="${values['api-url']}": give one source, not both`);
     }
     const flags = connectionFlags(values);
-    const summary = await untilStopped((signal) =>
+    const { result: summary, stoppedBy } = await untilStopped((signal) =>
       runPipeline({
         pipeline: values.pipeline,
         dataset: parseDataset(values.dataset),
@@ -65,6 +65,12 @@ ${connectionUsage()}`,
     process.stdout.write(
       `pipeline: ${seconds(summary.durationMs)} (producer finished after ${seconds(summary.producerMs)})\n`,
     );
+    if (stoppedBy !== undefined && !(summary.producer.complete && summary.consumer.caughtUp)) {
+      process.stderr.write(
+        `recall pipeline: stopped by ${stoppedBy} before the run was complete; what was stored is committed, the next run goes on from there\n`,
+      );
+      return signalExitCode(stoppedBy);
+    }
     return 0;
   },
 };

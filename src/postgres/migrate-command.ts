@@ -1,6 +1,8 @@
 /**
- * `recall migrate [--table T]`: applies the pending migrations for a recall table (the consumer
- * does the same when it starts) and says which ran. Safe to run again or beside other runners.
+ * `recall migrate [--table T] [--restore]`: applies the pending migrations for a recall table (the
+ * consumer does the same when it starts) and says which ran. Safe to run again or beside other
+ * runners. A table dropped behind an applied migration is an error naming both; --restore creates
+ * it again.
  */
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -14,8 +16,9 @@ import { tableName } from './table-name.ts';
 export const migrateCommand: Command = {
   name: 'migrate',
   summary: 'apply pending database migrations for a recall table (--table, default the original name)',
-  usage: `usage: recall migrate [--table T]
+  usage: `usage: recall migrate [--table T] [--restore]
   --table T    the recall table (default ${DEFAULT_TABLE})
+  --restore    create again a table that is gone though its migration is recorded as applied
 ${connectionUsage({ kafka: false })}`,
 
   async run(argv, env) {
@@ -23,6 +26,7 @@ ${connectionUsage({ kafka: false })}`,
       args: [...argv],
       options: {
         table: { type: 'string', default: DEFAULT_TABLE },
+        restore: { type: 'boolean', default: false },
         host: { type: 'string' },
         port: { type: 'string' },
         user: { type: 'string' },
@@ -30,11 +34,18 @@ ${connectionUsage({ kafka: false })}`,
       },
       strict: true,
     });
-    const table = tableName(values.table);
-    const client = new pg.Client(postgresSettings(env, values));
+    const { table: tableFlag, restore, ...connection } = values;
+    const table = tableName(tableFlag);
+    const client = new pg.Client(postgresSettings(env, connection));
     await client.connect();
     try {
-      const { applied, alreadyApplied } = await migrate(client, table);
+      const { applied, alreadyApplied, restored } = await migrate(client, table, { restore });
+      for (const name of restored) {
+        process.stdout.write(
+          `restored ${name}, empty: a consumer group that stored rows in it has committed past them; ` +
+            'reload them with `recall consume --from-beginning`\n',
+        );
+      }
       for (const name of applied) process.stdout.write(`applied  ${name}\n`);
       process.stdout.write(
         `${applied.length} applied, ${alreadyApplied.length} already applied, for table ${table.name}\n`,

@@ -38,6 +38,33 @@ export interface MigrationResult {
   /** Names of the migrations this run applied, in order; empty when all were already applied. */
   readonly applied: string[];
   readonly alreadyApplied: string[];
+  /** Tables that were missing behind an applied migration and were created again (with `restore`). */
+  readonly restored: string[];
+}
+
+export interface MigrateOptions {
+  /**
+   * Re-create a table whose migration is recorded as applied but which no longer exists (dropped by
+   * hand, or a database restored without it). Off by default: a consumer must not quietly start an
+   * empty table while its group's offsets say the rows were stored; `recall migrate --restore` is
+   * the explicit way.
+   */
+  readonly restore?: boolean;
+  readonly migrations?: readonly Migration[];
+}
+
+/** A migration is recorded as applied, but a table it creates is gone. */
+export class MissingTableError extends Error {
+  override name = 'MissingTableError';
+}
+
+const CREATE_TABLE = /CREATE TABLE (?:IF NOT EXISTS )?(\{\{table\}\}|[a-z_][a-z0-9_.]*)/gi;
+
+/** The tables a migration creates, as SQL names: what must exist once it is recorded as applied. */
+function createdTables(migration: Migration, table: TableName | undefined): string[] {
+  return [...migration.sql.matchAll(CREATE_TABLE)].map(([, name]) =>
+    name === TABLE_PLACEHOLDER ? (table?.sql ?? name) : name!,
+  );
 }
 
 export function readMigrations(directory = MIGRATIONS_DIRECTORY): Migration[] {
@@ -67,7 +94,7 @@ export function readMigrations(directory = MIGRATIONS_DIRECTORY): Migration[] {
 export async function migrate(
   client: pg.ClientBase,
   table?: TableName,
-  migrations: readonly Migration[] = readMigrations(),
+  { restore = false, migrations = readMigrations() }: MigrateOptions = {},
 ): Promise<MigrationResult> {
   await client.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_KEY]);
   try {
@@ -86,10 +113,36 @@ export async function migrate(
       [table?.name ?? ''],
     );
     const done = new Set(rows.map((row) => `${row.applies_to}/${row.version}`));
-    const result: MigrationResult = { applied: [], alreadyApplied: [] };
+    const result: MigrationResult = { applied: [], alreadyApplied: [], restored: [] };
+    const target = (migration: Migration) => (migration.perTable && table ? table.name : '');
     for (const migration of migrations) {
       if (migration.perTable && !table) continue;
-      const appliesTo = migration.perTable && table ? table.name : '';
+      if (!done.has(`${target(migration)}/${migration.version}`)) continue;
+      for (const created of createdTables(migration, table)) {
+        const { rows: found } = await client.query<{ missing: boolean }>('SELECT to_regclass($1) IS NULL AS missing', [
+          created,
+        ]);
+        if (!found[0]!.missing) continue;
+        if (!restore) {
+          throw new MissingTableError(
+            `table ${created} does not exist, yet migration ${migration.name} that creates it is recorded as applied ` +
+              `in ${TRACKING_TABLE}; \`recall migrate${migration.perTable && table ? ` --table ${table.name}` : ''} --restore\` ` +
+              'creates it again (empty)',
+          );
+        }
+        // This migration and every later one of the same target run again, in order, below.
+        for (const later of migrations.filter((m) => m.version >= migration.version && target(m) === target(migration)))
+          done.delete(`${target(later)}/${later.version}`);
+        await client.query(`DELETE FROM ${TRACKING_TABLE} WHERE applies_to = $1 AND version >= $2`, [
+          target(migration),
+          migration.version,
+        ]);
+        result.restored.push(created);
+      }
+    }
+    for (const migration of migrations) {
+      if (migration.perTable && !table) continue;
+      const appliesTo = target(migration);
       if (done.has(`${appliesTo}/${migration.version}`)) {
         result.alreadyApplied.push(migration.name);
         continue;

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { parseDataset } from '../api-server/api-command.ts';
 import type { Command } from '../cli/command.ts';
 import { connectionUsage, connectionFlagOptions, connectionFlags } from '../cli/connection-flags.ts';
-import { untilStopped } from '../cli/until-stopped.ts';
+import { signalExitCode, untilStopped } from '../cli/until-stopped.ts';
 import { kafkaSettings, postgresSettings } from '../config/connection-settings.ts';
 import { DEFAULT_API_URL, DEFAULT_TOPIC } from '../pipeline-defaults.ts';
 import { MAX_PAGE_SIZE } from '../source/explore-limits.ts';
@@ -81,7 +81,7 @@ ${connectionUsage()}`,
       throw new Error('--pipeline is required: the RecallPipeline whose checkpoint to use');
     const pipeline = values.pipeline;
     const flags = connectionFlags(values);
-    const summary = await untilStopped((signal) =>
+    const { result: summary, stoppedBy } = await untilStopped((signal) =>
       runProducer({
         pipeline,
         dataset: parseDataset(values.dataset),
@@ -104,6 +104,12 @@ ${connectionUsage()}`,
       const { sent, deadLettered, checkpoint } = summary;
       const described = checkpoint && describeCheckpoint(checkpoint);
       writeRunReport({ step: 'produce', sent, deadLettered, checkpoint: described }, values['report-file'], env);
+    }
+    if (stoppedBy !== undefined && !summary.complete) {
+      process.stderr.write(
+        `recall produce: stopped by ${stoppedBy} before reading everything; checkpoint ${describeCheckpoint(summary.checkpoint)}, the next run goes on from there\n`,
+      );
+      return signalExitCode(stoppedBy);
     }
     return 0;
   },

@@ -72,6 +72,8 @@ export interface ProducerSummary {
   requests: number;
   durationMs: number;
   dryRun: boolean;
+  /** Everything new was read (or --max-records reached); false when a stop signal ended the run first. */
+  complete: boolean;
 }
 
 export const DEFAULT_BATCH_SIZE = 500;
@@ -140,6 +142,7 @@ export async function runProducer(options: ProducerOptions): Promise<ProducerSum
     requests: 0,
     durationMs: 0,
     dryRun,
+    complete: false,
   };
 
   try {
@@ -201,6 +204,7 @@ export async function runProducer(options: ProducerOptions): Promise<ProducerSum
 
     const newRecords = () => summary.sent + summary.deadLettered + batch.raws.length;
     let readFailure: Error | undefined;
+    let stoppedEarly = false;
     try {
       for await (const page of recordPages(client, source, {
         lowerBound: cursor.lowerBound,
@@ -246,14 +250,17 @@ export async function runProducer(options: ProducerOptions): Promise<ProducerSum
         if (options.maxRecords !== undefined && newRecords() >= options.maxRecords) break;
         if (options.signal?.aborted) {
           logger.info('stop requested: sending what was read, then stopping');
+          stoppedEarly = true;
           break;
         }
       }
     } catch (error) {
       readFailure = error instanceof Error ? error : new Error(String(error));
     }
-    if (readFailure === undefined) await flush();
-    else {
+    if (readFailure === undefined) {
+      await flush();
+      summary.complete = !stoppedEarly;
+    } else {
       // What was read before the failure is still worth sending: the checkpoint moves as far as it can.
       if (!sendFailed)
         await flush().catch((error: unknown) => logger.error({ error }, 'sending the last batch failed'));
