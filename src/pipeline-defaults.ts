@@ -15,6 +15,14 @@ export const DEFAULT_DATASET: Dataset = 'rappelconso0';
 export const DEFAULT_TOPIC = 'rappel_conso';
 export const DEFAULT_TABLE = 'rappel_conso_table';
 
+/**
+ * Beside each recall table, its sheets table: every recall sheet, where the table keeps one per
+ * reference. Its name is the table's with this suffix, so a table's own name leaves room for it
+ * within PostgreSQL's 63-byte identifiers.
+ */
+export const SHEETS_TABLE_SUFFIX = '_sheets';
+export const MAX_TABLE_NAME_LENGTH = 63 - SHEETS_TABLE_SUFFIX.length;
+
 /** Where records that fail validation go, with the reason and the raw payload. */
 export function deadLetterTopic(topic: string): string {
   return `${topic}.dead-letter`;

@@ -12,7 +12,7 @@ import { daemonCpuMs } from '../daemon-cpu.ts';
 import { runRecallInChild } from '../recall-child.ts';
 import { migrate } from '../../src/postgres/migrate.ts';
 import { tableName } from '../../src/postgres/table-name.ts';
-import { latestPerReference } from '../../src/sink/latest-per-reference.ts';
+import { latestPerKey } from '../../src/sink/latest-rows.ts';
 import { toRecallRow } from '../../src/sink/to-recall-row.ts';
 import {
   connectedPostgres,
@@ -51,7 +51,10 @@ export const pipelineSuite: BenchSuite = {
       const daemonsAfter = daemonCpuMs(['kafka', 'postgres']);
       const empty = await runRecallInChild([...args, '--table', loadTable], connections.env);
 
-      const rows = latestPerReference(realRecords().map((raw) => recallRevision(raw))).map(toRecallRow);
+      const rows = latestPerKey(
+        realRecords().map((raw) => toRecallRow(recallRevision(raw))),
+        'reference_fiche',
+      );
       await migrate(db, tableName(floorTable));
       const floor = await copyFloorMs(db, tableName(floorTable).sql, rows);
 

@@ -14,7 +14,7 @@ import { migrate } from '../../src/postgres/migrate.ts';
 import type { RowWriter } from '../../src/postgres/recall-upsert.ts';
 import { tableName } from '../../src/postgres/table-name.ts';
 import { valuesUpsert } from '../../src/postgres/values-upsert.ts';
-import { latestPerReference } from '../../src/sink/latest-per-reference.ts';
+import { latestPerKey } from '../../src/sink/latest-rows.ts';
 import type { RecallRow } from '../../src/sink/recall-row.ts';
 import { toRecallRow } from '../../src/sink/to-recall-row.ts';
 import {
@@ -85,7 +85,7 @@ export const sinkSuite: BenchSuite = {
     };
     try {
       const messages = realRecords().map((raw) => recallRevision(raw));
-      const rows = latestPerReference(messages).map(toRecallRow);
+      const rows = latestPerKey(messages.map(toRecallRow), 'reference_fiche');
       await createRecallTopics(admin, topic);
       await publish(kafka, topic, messages.map(kafkaMessage));
 

@@ -3,7 +3,7 @@
  * external server reached with credentials from a Secret the user provides.
  */
 import { z } from 'zod';
-import { DEFAULT_TABLE } from '../../src/pipeline-defaults.ts';
+import { DEFAULT_TABLE, MAX_TABLE_NAME_LENGTH, SHEETS_TABLE_SUFFIX } from '../../src/pipeline-defaults.ts';
 import { versions } from '../../src/versions.ts';
 import { withCrossFieldRules, type CrossFieldRule } from './cross-field-rule.ts';
 import { dnsSubdomain, image, quantity, sqlIdentifier } from './field-formats.ts';
@@ -108,8 +108,13 @@ export const postgresSpecSchema = withCrossFieldRules(
     external: externalPostgresSchema.optional(),
     database: sqlIdentifier.default('recall').meta({ description: 'The database that holds the table.' }),
     table: sqlIdentifier
+      .max(MAX_TABLE_NAME_LENGTH, `at most ${MAX_TABLE_NAME_LENGTH} characters, leaving room for its sheets table`)
       .default(DEFAULT_TABLE)
-      .meta({ description: 'The table the consumer loads, with the original pipeline’s columns.' }),
+      .meta({
+        description:
+          'The table the consumer loads, with the original pipeline’s columns, one row per reference; ' +
+          `beside it, <table>${SHEETS_TABLE_SUFFIX} keeps every recall sheet.`,
+      }),
   }),
   postgresRules,
 )

@@ -75,8 +75,8 @@ export function parseWhere(text: string): Comparison[] {
 /*
  * Date literals. ODSQL's reference (Explore API v2.1, "Language elements > Date literal") defines
  * `date'<value>'` where the value is an ISO 8601 date or a slash-separated YYYY/MM/DD, with
- * examples date'2017-04-03T08:02', date'2018/04/01', date'2020-01-01', and reduced precisions
- * date'1972' and DATE'2008-12' in its where examples. The real API also compares a plain quoted
+ * examples date'2017-04-03T08:02', date'2018/04/01', date'2020-01-01'; the v2 where examples also
+ * use reduced precisions, date'1972' and DATE'2008-12'. The real API also compares a plain quoted
  * value with a date field (the original pipeline's `date_de_publication > '0001-01-01 00:00:00'`),
  * so both spellings go through the same reading, including the space that pipeline puts between
  * date and time (not ISO 8601, but RFC 3339's allowed variant of it).
@@ -84,8 +84,8 @@ export function parseWhere(text: string): Comparison[] {
  * Timezone: a value without an offset is read in UTC, the default of the API's `timezone`
  * parameter (which this local API does not take) and the zone Opendatasoft assumes for datetimes
  * given without one. A value with an offset denotes that instant. A reduced value (a year, a month,
- * a day) denotes the first instant of that period, so it compares with a date field's day, itself
- * midnight UTC, instant against instant.
+ * a day) denotes the first instant of that period (the docs do not say; this keeps every literal
+ * one instant), so it compares with a date field's day, itself midnight UTC, instant against instant.
  */
 const isoDate =
   /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?)?)?$/;

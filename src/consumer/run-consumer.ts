@@ -12,9 +12,9 @@ import { createLogger, type Logger } from '../logging/logger.ts';
 import { DEFAULT_TABLE, DEFAULT_TOPIC, deadLetterTopic } from '../pipeline-defaults.ts';
 import { copyUpsert } from '../postgres/copy-upsert.ts';
 import { migrate } from '../postgres/migrate.ts';
-import { tableName } from '../postgres/table-name.ts';
+import { sheetsTable, tableName } from '../postgres/table-name.ts';
 import type { RecallRevision } from '../records/recall-revision.ts';
-import { latestPerReference } from '../sink/latest-per-reference.ts';
+import { latestPerKey } from '../sink/latest-rows.ts';
 import { toRecallRow } from '../sink/to-recall-row.ts';
 import { consumerGroupId } from './consumer-group.ts';
 import { deadLetterMessage } from './dead-letter.ts';
@@ -63,6 +63,8 @@ export interface ConsumerSummary {
   deadLettered: number;
   /** Rows in the table when the consumer stopped. */
   tableRows: number;
+  /** Rows in its sheets table then: every distinct recall sheet. */
+  sheetRows: number;
   /** With `untilCaughtUp`: every partition was stored up to its end (false when stopped before). */
   caughtUp: boolean;
 }
@@ -71,7 +73,8 @@ export function summaryLine(summary: ConsumerSummary): string {
   const upserted = summary.inserted + summary.updated;
   return (
     `consumed=${summary.consumed} upserted=${upserted} (inserted=${summary.inserted} updated=${summary.updated}) ` +
-    `unchanged=${summary.unchanged} dead-lettered=${summary.deadLettered} table-rows=${summary.tableRows}`
+    `unchanged=${summary.unchanged} dead-lettered=${summary.deadLettered} table-rows=${summary.tableRows} ` +
+    `sheet-rows=${summary.sheetRows}`
   );
 }
 
@@ -116,6 +119,7 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
       throw new Error(`${flag}=${JSON.stringify(name)}: expected a Kafka topic name (letters, digits, '.', '_', '-')`);
   }
   const table = tableName(options.table ?? DEFAULT_TABLE);
+  const sheets = sheetsTable(table);
   const logger = (options.logger ?? createLogger('consumer')).child({
     pipeline: options.pipeline,
     topic,
@@ -129,6 +133,7 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
     unchanged: 0,
     deadLettered: 0,
     tableRows: 0,
+    sheetRows: 0,
     caughtUp: false,
   };
   const batchStored = new Notifier();
@@ -193,10 +198,12 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
     // Dead letters first: once the offset is committed they must already be safe.
     if (rejected.length > 0) await producer.send({ topic: deadLetters, messages: rejected, acks: -1 });
 
-    const rows = latestPerReference(valid).map(toRecallRow);
+    const rows = valid.map(toRecallRow);
     const counts = await withClient(db, async (client) => {
       await client.query('BEGIN');
-      const stored = await copyUpsert(client, table, rows);
+      // Every sheet, then one row per reference; one transaction, so both tables move together.
+      await copyUpsert(client, sheets, latestPerKey(rows, 'record_id'), 'record_id');
+      const stored = await copyUpsert(client, table, latestPerKey(rows, 'reference_fiche'));
       await client.query('COMMIT');
       return stored;
     });
@@ -261,8 +268,11 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
     // Waits for the batch in flight, which commits its offset before it returns.
     await consumer.disconnect();
     if (failure) throw failure.error;
-    const { rows } = await db.query<{ count: string }>(`SELECT count(*) FROM ${table.sql}`);
-    summary.tableRows = Number(rows[0]!.count);
+    const { rows } = await db.query<{ table_rows: string; sheet_rows: string }>(
+      `SELECT (SELECT count(*) FROM ${table.sql}) AS table_rows, (SELECT count(*) FROM ${sheets.sql}) AS sheet_rows`,
+    );
+    summary.tableRows = Number(rows[0]!.table_rows);
+    summary.sheetRows = Number(rows[0]!.sheet_rows);
     logger.info(summary, 'stopped');
     return summary;
   } finally {

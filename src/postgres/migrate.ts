@@ -3,7 +3,8 @@
  * each once, each in its own transaction, recorded in `recall_schema_migrations`.
  *
  * The recall table's name is chosen per pipeline (`--table`), so a migration may write `{{table}}`
- * where that table's name goes; the runner puts the quoted name there (see table-name.ts). Such a
+ * where that table's name goes, and `{{sheets}}` for its sheets table; the runner puts the quoted
+ * names there (see table-name.ts). Such a
  * migration is applied, and recorded, once per table; a migration without the placeholder (the
  * producer's checkpoint table) concerns the whole database and is recorded once, with an empty
  * `applies_to`.
@@ -16,12 +17,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import type { TableName } from './table-name.ts';
+import { sheetsTable, type TableName } from './table-name.ts';
 
 export const MIGRATIONS_DIRECTORY = fileURLToPath(new URL('./migrations/', import.meta.url));
 
 const TRACKING_TABLE = 'recall_schema_migrations';
-const TABLE_PLACEHOLDER = '{{table}}';
+/** What a per-table migration may write where the recall table's name, or its sheets table's, goes. */
+const PLACEHOLDERS = {
+  '{{table}}': (table: TableName) => table,
+  '{{sheets}}': sheetsTable,
+} as const;
+const PLACEHOLDER = /\{\{(table|sheets)\}\}/g;
+
+function withNames(sql: string, table: TableName): string {
+  return sql.replace(PLACEHOLDER, (placeholder) => PLACEHOLDERS[placeholder as keyof typeof PLACEHOLDERS](table).sql);
+}
 const FILE_NAME = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 /** Any fixed number; the one lock every migration runner of this project waits on. */
 const ADVISORY_LOCK_KEY = 720_431_806;
@@ -58,13 +68,11 @@ export class MissingTableError extends Error {
   override name = 'MissingTableError';
 }
 
-const CREATE_TABLE = /CREATE TABLE (?:IF NOT EXISTS )?(\{\{table\}\}|[a-z_][a-z0-9_.]*)/gi;
+const CREATE_TABLE = /CREATE TABLE (?:IF NOT EXISTS )?(\{\{\w+\}\}|[a-z_][a-z0-9_.]*)/gi;
 
 /** The tables a migration creates, as SQL names: what must exist once it is recorded as applied. */
 function createdTables(migration: Migration, table: TableName | undefined): string[] {
-  return [...migration.sql.matchAll(CREATE_TABLE)].map(([, name]) =>
-    name === TABLE_PLACEHOLDER ? (table?.sql ?? name) : name!,
-  );
+  return [...migration.sql.matchAll(CREATE_TABLE)].map(([, name]) => (table ? withNames(name!, table) : name!));
 }
 
 export function readMigrations(directory = MIGRATIONS_DIRECTORY): Migration[] {
@@ -76,7 +84,7 @@ export function readMigrations(directory = MIGRATIONS_DIRECTORY): Migration[] {
     const match = FILE_NAME.exec(name);
     if (!match) throw new Error(`migration file ${JSON.stringify(name)}: expected a name like 0001_create_table.sql`);
     const sql = fs.readFileSync(path.join(directory, name), 'utf8');
-    return { name, version: match[1]!, sql, perTable: sql.includes(TABLE_PLACEHOLDER) };
+    return { name, version: match[1]!, sql, perTable: sql.search(PLACEHOLDER) >= 0 };
   });
   const versions = new Set<string>();
   for (const migration of migrations) {
@@ -149,7 +157,7 @@ export async function migrate(
       }
       await client.query('BEGIN');
       try {
-        await client.query(table ? migration.sql.replaceAll(TABLE_PLACEHOLDER, table.sql) : migration.sql);
+        await client.query(table ? withNames(migration.sql, table) : migration.sql);
         await client.query(`INSERT INTO ${TRACKING_TABLE} (applies_to, version, name) VALUES ($1, $2, $3)`, [
           appliesTo,
           migration.version,

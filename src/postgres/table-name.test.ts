@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tableName } from './table-name.ts';
+import { sheetsTable, tableName } from './table-name.ts';
 
 describe('tableName', () => {
   it('quotes a plain or schema-qualified name', () => {
@@ -7,7 +7,15 @@ describe('tableName', () => {
     expect(tableName('sink.recalls')).toEqual({ name: 'sink.recalls', sql: '"sink"."recalls"' });
   });
 
-  it.each(['', 'Recalls', 'a.b.c', '1table', 'drop table x;--', `t${'x'.repeat(63)}`])(
+  it('names the sheets table beside it, in the same schema', () => {
+    expect(sheetsTable(tableName('sink.recalls'))).toEqual({
+      name: 'sink.recalls_sheets',
+      sql: '"sink"."recalls_sheets"',
+    });
+    expect(sheetsTable(tableName(`t${'x'.repeat(55)}`)).name).toHaveLength(63);
+  });
+
+  it.each(['', 'Recalls', 'a.b.c', '1table', 'drop table x;--', `t${'x'.repeat(56)}`])(
     'refuses %j, naming the flag and the value',
     (value) => {
       expect(() => tableName(value)).toThrow(`--table=${JSON.stringify(value)}: expected a table name`);

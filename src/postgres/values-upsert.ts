@@ -18,15 +18,17 @@ export function valuesUpsert(rowsPerStatement = Math.floor(MAX_PARAMETERS / ROW_
   const placeholders = (count: number) =>
     `VALUES ${Array.from({ length: count }, (_, row) => `(${Array.from({ length: width }, (_, column) => `$${row * width + column + 1}`).join(', ')})`).join(',\n')}`;
 
-  return async (client, table, rows) => {
+  return async (client, table, rows, key) => {
     let inserted = 0;
     let updated = 0;
     for (let start = 0; start < rows.length; start += rowsPerStatement) {
       const chunk = rows.slice(start, start + rowsPerStatement);
       const result = await client.query<{ inserted: boolean }>({
         // Full chunks reuse one prepared statement; the last, shorter one is planned once.
-        ...(chunk.length === rowsPerStatement && { name: `recall-upsert-${rowsPerStatement}-${table.name}` }),
-        text: upsertStatement(table, placeholders(chunk.length)),
+        ...(chunk.length === rowsPerStatement && {
+          name: `recall-upsert-${rowsPerStatement}-${table.name}-${key ?? 'reference_fiche'}`,
+        }),
+        text: upsertStatement(table, placeholders(chunk.length), key),
         values: chunk.flatMap(rowValues),
       });
       const counts = countUpserts(result.rows);

@@ -1,7 +1,7 @@
 /**
  * A row of the recall table: the original pipeline's 25 text columns, with its names, order and
  * values, so its queries keep their answers; then typed columns that this project adds.
- * src/postgres/migrations/0001_recall_table.sql creates the same columns.
+ * src/postgres/migrations/0001_recall_table.sql and 0003_recall_sheets.sql create the same columns.
  */
 import type { Dataset } from '../pipeline-defaults.ts';
 
@@ -44,6 +44,8 @@ export const TYPED_COLUMNS = [
   'dataset',
   'fetched_at',
   'raw',
+  'record_id',
+  'sheet_number',
 ] as const;
 
 /** Every column the sink writes, in table order; ingested_at and updated_at are the database's. */
@@ -70,6 +72,13 @@ export interface TypedColumns {
   readonly fetched_at: string;
   /** The record as the API returned it, as JSON text (PostgreSQL reads it into jsonb). */
   readonly raw: string;
+  /**
+   * The recall sheet's own identity in the dataset (rappelguid), unique where reference_fiche is
+   * not: a few Safety Gate references are shared by two sheets. The sheets table's key.
+   */
+  readonly record_id: string;
+  /** The sheet's number on rappel.conso.gouv.fr (from lien_vers_la_fiche_rappel): higher is later. */
+  readonly sheet_number: number | null;
 }
 
 export type RecallRow = OriginalRow & TypedColumns;

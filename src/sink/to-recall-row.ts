@@ -16,6 +16,14 @@ function merged(first: string | null, second: string | null): string | null {
   return present.length === 0 ? null : transliterate(present.join('\n'));
 }
 
+const SHEET_LINK = /\/fiche-rappel\/(\d+)(?:\/|$)/;
+
+/** The number in https://rappel.conso.gouv.fr/fiche-rappel/10992/Rapex, or null without one. */
+export function sheetNumber(link: string | null): number | null {
+  const match = link === null ? null : SHEET_LINK.exec(link);
+  return match ? Number(match[1]) : null;
+}
+
 export function toRecallRow({ dataset, fetchedAt, record, rawJson }: RecallRevision): RecallRow {
   const marketed = commercialisationDates(record.date_debut_fin_de_commercialisation);
   return {
@@ -58,5 +66,8 @@ export function toRecallRow({ dataset, fetchedAt, record, rawJson }: RecallRevis
     dataset,
     fetched_at: fetchedAt,
     raw: rawJson,
+    // Both datasets carry a guid per sheet; without one, the reference is the best identity left.
+    record_id: record.rappelguid ?? record.reference_fiche,
+    sheet_number: sheetNumber(record.lien_vers_la_fiche_rappel),
   };
 }

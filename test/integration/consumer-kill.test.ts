@@ -81,7 +81,7 @@ describe('the consumer process', () => {
     const [code] = (await once(second, 'exit')) as [number | null];
     expect(code).toBe(0);
     expect(output).toMatch(
-      /^consumed=\d+ upserted=\d+ \(inserted=\d+ updated=0\) unchanged=\d+ dead-lettered=0 table-rows=8803$/m,
+      /^consumed=\d+ upserted=\d+ \(inserted=\d+ updated=0\) unchanged=\d+ dead-lettered=0 table-rows=8803 sheet-rows=8810$/m,
     );
 
     const { rows } = await bed.db.query<{ rows: number; references: number }>(
@@ -107,7 +107,7 @@ describe('the consumer process', () => {
       const [code] = (await exited) as [number | null];
       expect(code).toBe(0);
       expect(output).toContain(
-        'consumed=8810 upserted=8803 (inserted=8803 updated=0) unchanged=7 dead-lettered=0 table-rows=8803',
+        'consumed=8810 upserted=8803 (inserted=8803 updated=0) unchanged=7 dead-lettered=0 table-rows=8803 sheet-rows=8810',
       );
       expect(JSON.parse(fs.readFileSync(report, 'utf8'))).toEqual({
         step: 'consume',

@@ -43,8 +43,17 @@ async function trackedVersions(table: string): Promise<string[]> {
   return rows.map((row) => row.version);
 }
 
+async function primaryKey(table: string): Promise<string[]> {
+  const { rows } = await db.query<{ column: string }>(
+    `SELECT a.attname AS column FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+     WHERE i.indrelid = $1::regclass AND i.indisprimary`,
+    [table],
+  );
+  return rows.map((row) => row.column);
+}
+
 describe('migrate', () => {
-  it('creates the recall table with the original 25 columns first, then the typed ones', async () => {
+  it('creates the recall table with the original 25 columns first, then the typed ones, and its sheets table', async () => {
     const table = freshTable();
     const result = await migrate(db, tableName(table));
     expect(result.applied).toEqual(expect.arrayContaining(perTable.map((migration) => migration.name)));
@@ -52,7 +61,14 @@ describe('migrate', () => {
       `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`,
       [table],
     );
-    expect(rows.map((row) => row.column_name)).toEqual([...ROW_COLUMNS, 'ingested_at', 'updated_at']);
+    // Columns a later migration added come after the database's own two.
+    const added = ['record_id', 'sheet_number'];
+    expect(rows.map((row) => row.column_name)).toEqual([
+      ...ROW_COLUMNS.filter((column) => !added.includes(column)),
+      'ingested_at',
+      'updated_at',
+      ...added,
+    ]);
     for (const row of rows.slice(0, ORIGINAL_COLUMNS.length)) expect(row.data_type).toBe('text');
     expect(
       Object.fromEntries(rows.slice(ORIGINAL_COLUMNS.length).map((row) => [row.column_name, row.data_type])),
@@ -67,13 +83,37 @@ describe('migrate', () => {
       raw: 'jsonb',
       ingested_at: 'timestamp with time zone',
       updated_at: 'timestamp with time zone',
+      record_id: 'text',
+      sheet_number: 'integer',
     });
-    const { rows: key } = await db.query<{ column: string }>(
-      `SELECT a.attname AS column FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
-       WHERE i.indrelid = $1::regclass AND i.indisprimary`,
-      [table],
+    expect(await primaryKey(table)).toEqual(['reference_fiche']);
+    const { rows: sheetColumns } = await db.query<{ column_name: string }>(
+      `SELECT column_name FROM information_schema.columns WHERE table_name = $1`,
+      [`${table}_sheets`],
     );
-    expect(key).toEqual([{ column: 'reference_fiche' }]);
+    expect(new Set(sheetColumns.map((row) => row.column_name))).toEqual(
+      new Set([...ROW_COLUMNS, 'ingested_at', 'updated_at']),
+    );
+    expect(await primaryKey(`${table}_sheets`)).toEqual(['record_id']);
+  });
+
+  it('names a table that is gone behind an applied migration, and creates it again with restore', async () => {
+    const table = freshTable();
+    await migrate(db, tableName(table));
+    await db.query(`INSERT INTO ${table}_sheets (record_id, reference_fiche, published_on, dataset, fetched_at, raw)
+                    VALUES ('kept', 'R', '2024-01-01', 'rappelconso0', now(), '{}')`);
+    await db.query(`DROP TABLE ${table}`);
+    const missing = `table "${table}" does not exist, yet migration 0001_recall_table.sql that creates it is recorded as applied`;
+    await expect(migrate(db, tableName(table))).rejects.toThrow(missing);
+    await expect(migrate(db, tableName(table))).rejects.toThrow(`recall migrate --table ${table} --restore`);
+
+    const restored = await migrate(db, tableName(table), { restore: true });
+    expect(restored.restored).toEqual([`"${table}"`]);
+    expect(restored.applied).toEqual(perTable.map((migration) => migration.name));
+    expect(await primaryKey(table)).toEqual(['reference_fiche']);
+    // The sheets table, still there, was left as it was.
+    expect((await db.query(`SELECT record_id FROM ${table}_sheets`)).rows).toEqual([{ record_id: 'kept' }]);
+    expect((await migrate(db, tableName(table))).applied).toEqual([]);
   });
 
   it('applies nothing the second time', async () => {

@@ -13,7 +13,7 @@ import {
   type PostgresSettings,
 } from '../../src/config/connection-settings.ts';
 import { idempotentProducer } from '../../src/kafka/idempotent-producer.ts';
-import { deadLetterTopic } from '../../src/pipeline-defaults.ts';
+import { deadLetterTopic, SHEETS_TABLE_SUFFIX } from '../../src/pipeline-defaults.ts';
 import { canonicalRecordSchema } from '../../src/records/canonical-record.ts';
 import { recallMessage } from '../../src/records/recall-message.ts';
 import type { RecallRevision } from '../../src/records/recall-revision.ts';
@@ -106,29 +106,31 @@ export async function publish(kafka: Kafka, topic: string, messages: readonly Me
   }
 }
 
-/** Drops a table made by migrate() and forgets it in the tracking table. */
+/** Drops a table made by migrate(), and its sheets table, and forgets them in the tracking table. */
 export async function dropRecallTable(client: pg.ClientBase, table: string): Promise<void> {
-  await client.query(`DROP TABLE IF EXISTS ${pg.escapeIdentifier(table)}`);
+  await client.query(
+    `DROP TABLE IF EXISTS ${pg.escapeIdentifier(table)}, ${pg.escapeIdentifier(table + SHEETS_TABLE_SUFFIX)}`,
+  );
   await client.query('DELETE FROM recall_schema_migrations WHERE applies_to = $1', [table]).catch(() => undefined);
 }
 
 /**
- * The stored rows whose 25 original columns equal no row the original pipeline wrote for that
- * reference (a repeated reference may match either of its rows). Empty when the table is right.
+ * The row the original pipeline kept for each reference: the last it saw in the API's order. For the
+ * seven references two recall sheets share, that is the later sheet, which is also the one ours
+ * keeps (src/sink/latest-rows.ts), so the table's answers are the original's.
  */
+export function originalRowPerReference(): Map<string, Record<string, string | null>> {
+  return new Map(expectedRows().map((row) => [row.reference_fiche!, row]));
+}
+
+/** The references whose stored 25 original columns differ from the original's row. Empty when the table is right. */
 export function rowsDifferingFromOriginal(rows: readonly Record<string, string | null>[]): string[] {
-  const acceptable = new Map<string, Record<string, string | null>[]>();
-  for (const row of expectedRows()) {
-    const reference = row.reference_fiche!;
-    acceptable.set(reference, [...(acceptable.get(reference) ?? []), row]);
-  }
+  const original = originalRowPerReference();
   return rows
-    .filter(
-      (row) =>
-        !acceptable
-          .get(row.reference_fiche!)
-          ?.some((candidate) => ORIGINAL_COLUMNS.every((column) => candidate[column] === row[column])),
-    )
+    .filter((row) => {
+      const kept = original.get(row.reference_fiche!);
+      return kept === undefined || !ORIGINAL_COLUMNS.every((column) => kept[column] === row[column]);
+    })
     .map((row) => row.reference_fiche ?? '(no reference)');
 }
 

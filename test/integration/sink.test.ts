@@ -10,7 +10,7 @@ import { deadLetterTopic } from '../../src/pipeline-defaults.ts';
 import type { RecallRevision } from '../../src/records/recall-revision.ts';
 import { ORIGINAL_COLUMNS } from '../../src/sink/recall-row.ts';
 import {
-  expectedRows,
+  originalRowPerReference,
   rowsDifferingFromOriginal,
   kafkaMessage,
   publish,
@@ -36,7 +36,6 @@ async function tableDigest(table: string): Promise<string> {
 
 describe('a full load of the 8,810 real records', () => {
   const records = realRecords();
-  const expected = expectedRows();
   let topic: string;
   let table: string;
 
@@ -58,6 +57,8 @@ describe('a full load of the 8,810 real records', () => {
       unchanged: 7,
       deadLettered: 0,
       tableRows: 8803,
+      sheetRows: 8810,
+      caughtUp: true,
     });
 
     const { rows } = await bed.db.query<Record<string, string | null>>(
@@ -65,6 +66,18 @@ describe('a full load of the 8,810 real records', () => {
     );
     expect(rows).toHaveLength(8803);
     expect(rowsDifferingFromOriginal(rows)).toEqual([]);
+
+    // Every real recall sheet is kept, the second sheet of a shared reference too.
+    const { rows: sheets } = await bed.db.query<{ record_id: string; reference_fiche: string; sheet_number: number }>(
+      `SELECT record_id, reference_fiche, sheet_number FROM ${table}_sheets`,
+    );
+    expect(new Set(sheets.map((sheet) => sheet.record_id))).toEqual(new Set(records.map((raw) => raw.rappelguid)));
+    expect(
+      sheets
+        .filter((sheet) => sheet.reference_fiche === 'A12/00030/22')
+        .map((sheet) => sheet.sheet_number)
+        .sort(),
+    ).toEqual([10728, 10992]);
   });
 
   it('changes nothing when a new consumer group replays the whole topic', async () => {
@@ -77,32 +90,34 @@ describe('a full load of the 8,810 real records', () => {
       unchanged: 8810,
       deadLettered: 0,
       tableRows: 8803,
+      sheetRows: 8810,
+      caughtUp: true,
     });
     expect(await tableDigest(table)).toBe(before);
   });
 
   it('gives the original project’s queries the same answers as the original’s rows', async () => {
-    const firstPerReference = [...new Map(expected.toReversed().map((row) => [row.reference_fiche, row])).values()];
-    const listeria = firstPerReference.filter((row) => row.motif_du_rappel?.includes('Listeria'));
+    const keptPerReference = [...originalRowPerReference().values()];
+    const listeria = keptPerReference.filter((row) => row.motif_du_rappel?.includes('Listeria'));
     const cases: [string, Record<string, string | null>[], (row: Record<string, string | null>) => string | null][] = [
       [
         `SELECT categorie_de_produit AS value, count(*) FROM ${table} GROUP BY 1`,
-        firstPerReference,
+        keptPerReference,
         (row) => row.categorie_de_produit!,
       ],
       [
         `SELECT sous_categorie_de_produit AS value, count(*) FROM ${table} GROUP BY 1`,
-        firstPerReference,
+        keptPerReference,
         (row) => row.sous_categorie_de_produit!,
       ],
       [
         `SELECT substr(date_de_publication, 1, 4) AS value, count(*) FROM ${table} GROUP BY 1`,
-        firstPerReference,
+        keptPerReference,
         (row) => row.date_de_publication!.slice(0, 4),
       ],
       [
         `SELECT (date_fin_commercialisation IS NOT NULL)::text AS value, count(*) FROM ${table} GROUP BY 1`,
-        firstPerReference,
+        keptPerReference,
         (row) => String(row.date_fin_commercialisation !== null),
       ],
       [
@@ -143,6 +158,8 @@ describe('revisions of a recall', () => {
       unchanged: 0,
       deadLettered: 0,
       tableRows: 1,
+      sheetRows: 1,
+      caughtUp: true,
     });
     const second = await bed.db.query<Record<string, unknown>>(`SELECT * FROM ${table}`);
     expect(second.rows).toHaveLength(1);
@@ -164,6 +181,8 @@ describe('revisions of a recall', () => {
       unchanged: 1,
       deadLettered: 0,
       tableRows: 1,
+      sheetRows: 1,
+      caughtUp: true,
     });
     expect(await tableDigest(table)).toBe(digest);
   });
@@ -204,6 +223,8 @@ describe('malformed messages', () => {
       unchanged: 0,
       deadLettered: 6,
       tableRows: 3,
+      sheetRows: 3,
+      caughtUp: true,
     });
     expect((await bed.db.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]).toEqual({ n: 3 });
 
