@@ -8,6 +8,7 @@
 import { Kafka, logLevel, type EachBatchPayload, type Message } from 'kafkajs';
 import pg from 'pg';
 import type { KafkaSettings, PostgresSettings } from '../config/connection-settings.ts';
+import { placedError, postgresPlace } from '../errors/placed-error.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
 import { DEFAULT_TABLE, DEFAULT_TOPIC, deadLetterTopic } from '../pipeline-defaults.ts';
 import { copyUpsert } from '../postgres/copy-upsert.ts';
@@ -153,9 +154,15 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
   // Kept handled: it is raced below, and may reject after the race is over.
   failed.catch(() => {});
 
+  const where = {
+    postgres: `${postgresPlace(options.postgres)}, table ${table.name}`,
+    kafka: `Kafka ${options.kafka.brokers.join(',')}, topic ${topic}, group ${groupId}`,
+  };
+  const failWith = (place: string) => (error: unknown) => fail(placedError(place, error));
+
   // One connection per partition processed at once: each batch is its own transaction.
   const db = new pg.Pool({ ...options.postgres, max: CONCURRENT_PARTITIONS });
-  db.on('error', (error) => fail(error));
+  db.on('error', failWith(where.postgres));
   const kafka = new Kafka({
     clientId: `recall-consumer-${options.pipeline}`,
     brokers: options.kafka.brokers,
@@ -176,12 +183,13 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
     retry: { restartOnFailure: () => Promise.resolve(false) },
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
-    if (!payload.restart) fail(payload.error);
+    if (!payload.restart) failWith(where.kafka)(payload.error);
   });
 
   async function processBatch(payload: EachBatchPayload) {
     const { batch } = payload;
-    if (!payload.isRunning() || batch.messages.length === 0) return;
+    // Once the run has failed no batch starts: none may commit past the one that failed.
+    if (failure || !payload.isRunning() || batch.messages.length === 0) return;
     const valid: RecallRevision[] = [];
     const rejected: Message[] = [];
     for (const message of batch.messages) {
@@ -199,14 +207,23 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
     if (rejected.length > 0) await producer.send({ topic: deadLetters, messages: rejected, acks: -1 });
 
     const rows = valid.map(toRecallRow);
-    const counts = await withClient(db, async (client) => {
-      await client.query('BEGIN');
-      // Every sheet, then one row per reference; one transaction, so both tables move together.
-      await copyUpsert(client, sheets, latestPerKey(rows, 'record_id'), 'record_id');
-      const stored = await copyUpsert(client, table, latestPerKey(rows, 'reference_fiche'));
-      await client.query('COMMIT');
-      return stored;
-    });
+    let counts;
+    try {
+      counts = await withClient(db, async (client) => {
+        await client.query('BEGIN');
+        // Every sheet, then one row per reference; one transaction, so both tables move together.
+        await copyUpsert(client, sheets, latestPerKey(rows, 'record_id'), 'record_id');
+        const stored = await copyUpsert(client, table, latestPerKey(rows, 'reference_fiche'));
+        await client.query('COMMIT');
+        return stored;
+      });
+    } catch (error) {
+      // The run ends here, uncommitted, rather than kafkajs retrying the batch for ten seconds:
+      // a missing table or a revoked privilege does not heal by itself, and for an outage the
+      // Job's or Airflow's retry runs the consumer again from its last committed offset.
+      failWith(where.postgres)(error);
+      return;
+    }
     const next = (BigInt(batch.lastOffset()) + 1n).toString();
     await payload.commitOffsetsIfNecessary({
       topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
@@ -223,32 +240,15 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
     await payload.heartbeat();
   }
 
-  async function stopWanted(): Promise<void> {
-    if (stopping.aborted) return;
-    const aborted = new Promise<void>((resolve) => stopping.addEventListener('abort', () => resolve(), { once: true }));
-    if (!options.untilCaughtUp) return aborted;
-    // Whatever way the feeder ends, what it did send is still loaded before stopping.
-    await Promise.race([feederSettled, aborted]);
-    while (!stopping.aborted) {
-      const seen = batchStored.count;
-      if (isCaughtUp(await groupLag(admin, groupId, topic))) {
-        summary.caughtUp = true;
-        return;
-      }
-      await batchStored.after(seen, CAUGHT_UP_POLL_MS, stopping);
-    }
-  }
-
-  try {
-    const migrations = await withClient(db, (client) => migrate(client, table));
-    if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, 'applied migrations');
+  /** Checks the topics, then joins the group and starts fetching. */
+  async function joinGroup(): Promise<void> {
     await admin.connect();
     const existing = new Set(await admin.listTopics());
     for (const [flag, name] of [
       ['--topic', topic],
       ['--dead-letter-topic', deadLetters],
     ] as const) {
-      if (!existing.has(name)) throw new Error(`${flag}: topic ${JSON.stringify(name)} does not exist in Kafka`);
+      if (!existing.has(name)) throw new Error(`${flag}: topic ${JSON.stringify(name)} does not exist`);
     }
     if (options.fromBeginning) {
       await admin.resetOffsets({ groupId, topic, earliest: true });
@@ -262,6 +262,35 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: CONCURRENT_PARTITIONS,
       eachBatch: processBatch,
+    });
+  }
+
+  async function stopWanted(): Promise<void> {
+    if (stopping.aborted) return;
+    const aborted = new Promise<void>((resolve) => stopping.addEventListener('abort', () => resolve(), { once: true }));
+    if (!options.untilCaughtUp) return aborted;
+    // Whatever way the feeder ends, what it did send is still loaded before stopping.
+    await Promise.race([feederSettled, aborted]);
+    while (!stopping.aborted) {
+      const seen = batchStored.count;
+      const lag = await groupLag(admin, groupId, topic).catch((error: unknown) => {
+        throw placedError(where.kafka, error);
+      });
+      if (isCaughtUp(lag)) {
+        summary.caughtUp = true;
+        return;
+      }
+      await batchStored.after(seen, CAUGHT_UP_POLL_MS, stopping);
+    }
+  }
+
+  try {
+    const migrations = await withClient(db, (client) => migrate(client, table)).catch((error: unknown) => {
+      throw placedError(where.postgres, error);
+    });
+    if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, 'applied migrations');
+    await joinGroup().catch((error: unknown) => {
+      throw placedError(where.kafka, error);
     });
     logger.info({ groupId, untilCaughtUp: options.untilCaughtUp ?? false }, 'consuming');
     await Promise.race([stopWanted(), failed]);

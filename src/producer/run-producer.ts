@@ -5,10 +5,11 @@
  * all in-sync replicas). A crash at any point loses nothing: the checkpoint never passes an
  * unacknowledged message, so the next run re-sends at most the last unacknowledged batch.
  */
-import { Kafka, logLevel, type Message, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Message, type Producer } from 'kafkajs';
 import type { KafkaSettings } from '../config/connection-settings.ts';
 import { idempotentProducer } from '../kafka/idempotent-producer.ts';
 import { kafkajsLogCreator } from '../kafka/kafkajs-log.ts';
+import { placedError, postgresPlace } from '../errors/placed-error.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
 import { deadLetterTopic, DEFAULT_TOPIC, type Dataset } from '../pipeline-defaults.ts';
 import { recallMessage } from '../records/recall-message.ts';
@@ -102,6 +103,11 @@ interface Batch {
 
 const emptyBatch = (): Batch => ({ raws: [], recalls: [], deadLetters: [] });
 
+async function topicIsEmpty(admin: Admin, topic: string): Promise<boolean> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return offsets.every((partition) => partition.high === '0');
+}
+
 export async function runProducer(options: ProducerOptions): Promise<ProducerSummary> {
   checkOptions(options);
   const started = performance.now();
@@ -117,6 +123,7 @@ export async function runProducer(options: ProducerOptions): Promise<ProducerSum
     timeoutMs: options.requestTimeoutMs,
     retry: options.retry,
     onRetry: (notice) => logger.warn(notice, 'retrying an API request'),
+    ...(options.signal && { signal: options.signal }),
   });
 
   const store = await CheckpointStore.open(options.postgres, options.pipeline, options.dataset, {
@@ -146,25 +153,36 @@ export async function runProducer(options: ProducerOptions): Promise<ProducerSum
   };
 
   try {
-    const stored = await store.load();
-    const cursor = new ResumeCursor(source, stored, options.since);
-    summary.checkpoint = cursor.checkpoint;
-    logger.info(
-      { pipeline: options.pipeline, dataset: options.dataset, topic, checkpoint: stored, from: cursor.lowerBound },
-      'producer starting',
-    );
+    let stored = await store.load();
     if (!dryRun) {
       const admin = kafka.admin();
       await admin.connect();
       try {
         const created = await ensureTopics(admin, [topic, dlq]);
         if (created.length > 0) logger.info({ topics: created }, 'created topics');
+        // End offsets never go down, retention included: empty topics behind a checkpoint were
+        // deleted and created again, or the pipeline now sends to other topics. Either way, what
+        // the checkpoint counts as sent is not there, so everything is sent again (the table's
+        // upsert makes that harmless).
+        if (stored !== undefined && (await topicIsEmpty(admin, topic)) && (await topicIsEmpty(admin, dlq))) {
+          logger.warn(
+            { topic, checkpoint: describeCheckpoint(stored), recordsSent: stored.recordsSent },
+            'the topic holds no message, yet the checkpoint counts records as sent: sending everything again',
+          );
+          stored = undefined;
+        }
       } finally {
         await admin.disconnect();
       }
       producer = idempotentProducer(kafka);
       await producer.connect();
     }
+    const cursor = new ResumeCursor(source, stored, options.since);
+    summary.checkpoint = cursor.checkpoint;
+    logger.info(
+      { pipeline: options.pipeline, dataset: options.dataset, topic, checkpoint: stored, from: cursor.lowerBound },
+      'producer starting',
+    );
 
     let batch = emptyBatch();
     let sendFailed = false;
@@ -189,11 +207,15 @@ export async function runProducer(options: ProducerOptions): Promise<ProducerSum
           })
           .catch((error: unknown) => {
             sendFailed = true;
-            throw error;
+            throw placedError(`Kafka ${options.kafka.brokers.join(',')}, topic ${topic}`, error);
           });
         for (const raw of batch.raws) cursor.acknowledge(raw);
         const checkpoint = cursor.checkpoint;
-        if (checkpoint) await store.save(checkpoint, batch.raws.length);
+        if (checkpoint) {
+          await store.save(checkpoint, batch.raws.length).catch((error: unknown) => {
+            throw placedError(`${postgresPlace(options.postgres)}, checkpoint of ${options.pipeline}`, error);
+          });
+        }
         summary.checkpoint = checkpoint;
       }
       summary.sent += batch.recalls.length;
@@ -255,7 +277,10 @@ export async function runProducer(options: ProducerOptions): Promise<ProducerSum
         }
       }
     } catch (error) {
-      readFailure = error instanceof Error ? error : new Error(String(error));
+      if (options.signal?.aborted) {
+        logger.info('stop requested during a request: sending what was read, then stopping');
+        stoppedEarly = true;
+      } else readFailure = error instanceof Error ? error : new Error(String(error));
     }
     if (readFailure === undefined) {
       await flush();

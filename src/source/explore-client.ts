@@ -42,8 +42,13 @@ export interface ExploreClientOptions {
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
   onRetry?: (notice: RetryNotice) => void;
+  /**
+   * Aborting ends a request in flight or a wait between attempts at once (with the signal's
+   * reason), so a stop signal does not sit out a retry schedule.
+   */
+  signal?: AbortSignal;
   /** Replaced in unit tests, so backoff needs no real waiting. */
-  sleep?: (ms: number) => Promise<unknown>;
+  sleep?: (ms: number, value?: undefined, options?: { signal?: AbortSignal }) => Promise<unknown>;
   random?: () => number;
 }
 
@@ -122,8 +127,11 @@ export class ExploreClient {
   async records(dataset: Dataset, query: RecordsQuery): Promise<RecordsPage> {
     const url = this.recordsUrl(dataset, query);
     const wait = this.#options.sleep ?? sleep;
+    const { signal } = this.#options;
     for (let attempt = 1; ; attempt++) {
+      signal?.throwIfAborted();
       const outcome = await this.#attempt(url);
+      signal?.throwIfAborted();
       if ('page' in outcome) return outcome.page;
       if (!outcome.retryable) throw new ExploreRequestError(`GET ${url}: ${outcome.problem}`, url, outcome.status);
       if (attempt >= this.#policy.attempts) {
@@ -135,7 +143,7 @@ export class ExploreClient {
       }
       const delayMs = outcome.retryAfter ?? backoffDelay(this.#policy, attempt - 1, this.#options.random);
       this.#options.onRetry?.({ url, attempt, delayMs, problem: outcome.problem });
-      await wait(delayMs);
+      await wait(delayMs, undefined, { signal });
     }
   }
 
@@ -147,7 +155,10 @@ export class ExploreClient {
     try {
       // The timeout covers reading the body too: a server that stalls mid-body is a timeout.
       const response = await fetch(url, {
-        signal: AbortSignal.timeout(this.#timeoutMs),
+        signal: AbortSignal.any([
+          AbortSignal.timeout(this.#timeoutMs),
+          ...(this.#options.signal ? [this.#options.signal] : []),
+        ]),
         headers: { accept: 'application/json' },
       });
       status = response.status;

@@ -38,6 +38,12 @@ export interface Component {
   /** Stops every process the component started and removes its throwaway state. Harmless when stopped. */
   stop(ctx: EnvContext): Promise<void>;
   status(ctx: EnvContext): Promise<ComponentStatus>;
+  /**
+   * For outage tests: stops the running server as its administrator would, keeping its data and
+   * address, so that `resume` starts it again as it was. Components with no data to keep omit both.
+   */
+  halt?(ctx: EnvContext): Promise<void>;
+  resume?(ctx: EnvContext): Promise<void>;
 }
 
 /** Where a component keeps provisioned artifacts; the directory name carries the version so bumps re-provision. */

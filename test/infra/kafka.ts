@@ -185,6 +185,35 @@ function jvm(ctx: EnvContext, dir: string, heap: readonly string[], main: string
   ];
 }
 
+/** Starts the broker of a formatted data directory and waits until its group coordinator answers. */
+async function launch(ctx: EnvContext, dir: string, state: KafkaState): Promise<void> {
+  const log = logFile(dir, name);
+  const properties = path.join(dir, 'server.properties');
+  ctx.log(`kafka: starting broker on ${brokerAddress(state)}`);
+  startDaemon({
+    name,
+    dir,
+    command: 'java',
+    args: jvm(ctx, dir, ['-Xmx512m', '-Xms256m', '-XX:+UseG1GC'], 'kafka.Kafka', [properties]),
+  });
+  const daemon = { dir, name };
+  await waitFor(() => portOpen(state.port), { what: 'Kafka to listen', timeoutMs: 60_000, logFile: log, daemon });
+  await waitFor(() => healthy(state), {
+    what: 'Kafka to answer metadata requests',
+    timeoutMs: 60_000,
+    logFile: log,
+    daemon,
+    intervalMs: 250,
+  });
+  await waitFor(() => coordinatorReady(state), {
+    what: 'the Kafka group coordinator',
+    timeoutMs: 60_000,
+    logFile: log,
+    daemon,
+    intervalMs: 250,
+  });
+}
+
 export const kafka: Component = {
   name,
 
@@ -227,30 +256,8 @@ export const kafka: Component = {
       { cwd: dir, logFile: log },
     );
 
-    ctx.log(`kafka: starting broker on ${brokerAddress(state)}`);
-    startDaemon({
-      name,
-      dir,
-      command: 'java',
-      args: jvm(ctx, dir, ['-Xmx512m', '-Xms256m', '-XX:+UseG1GC'], 'kafka.Kafka', [properties]),
-    });
+    await launch(ctx, dir, state);
     writeJson(stateFile(ctx), state);
-    const daemon = { dir, name };
-    await waitFor(() => portOpen(state.port), { what: 'Kafka to listen', timeoutMs: 60_000, logFile: log, daemon });
-    await waitFor(() => healthy(state), {
-      what: 'Kafka to answer metadata requests',
-      timeoutMs: 60_000,
-      logFile: log,
-      daemon,
-      intervalMs: 250,
-    });
-    await waitFor(() => coordinatorReady(state), {
-      what: 'the Kafka group coordinator',
-      timeoutMs: 60_000,
-      logFile: log,
-      daemon,
-      intervalMs: 250,
-    });
     return connectionEnv(state);
   },
 
@@ -258,6 +265,16 @@ export const kafka: Component = {
     const dir = runDir(ctx, name);
     await stopDaemon(dir, name);
     fs.rmSync(dir, { recursive: true, force: true });
+  },
+
+  async halt(ctx) {
+    await stopDaemon(runDir(ctx, name), name);
+  },
+
+  async resume(ctx) {
+    const state = readJson<KafkaState>(stateFile(ctx));
+    if (!state) throw new Error('kafka: nothing to resume, it was never started here');
+    await launch(ctx, runDir(ctx, name), state);
   },
 
   async status(ctx) {

@@ -100,6 +100,47 @@ async function acceptsConnections(port: number): Promise<boolean> {
   }
 }
 
+/** Starts the server of an initialised cluster and waits until it accepts connections. */
+async function launch(ctx: EnvContext, state: PostgresState): Promise<void> {
+  const dir = runDir(ctx, 'postgres');
+  const user = serverUser();
+  const cluster = clusterDir(ctx, user);
+  const dataDir = path.join(cluster, 'data');
+  startDaemon({
+    name: DAEMON,
+    dir,
+    command: binary('postgres'),
+    args: [
+      '-D',
+      dataDir,
+      '-p',
+      String(state.port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      `unix_socket_directories=${cluster}`,
+      '-c',
+      'max_connections=200',
+    ],
+    user,
+  });
+  await waitFor(() => acceptsConnections(state.port), {
+    what: 'PostgreSQL to accept connections',
+    timeoutMs: 30_000,
+    logFile: logFile(dir, DAEMON),
+    daemon: { dir, name: DAEMON },
+  });
+}
+
+/** Stops the server, keeping its cluster. */
+async function halt(ctx: EnvContext): Promise<void> {
+  const dir = runDir(ctx, 'postgres');
+  // SIGTERM is PostgreSQL's "smart" shutdown; SIGINT ("fast") does not wait for clients to leave.
+  const pid = runningPid(dir, DAEMON);
+  if (pid !== undefined) process.kill(pid, 'SIGINT');
+  await stopDaemon(dir, DAEMON);
+}
+
 export const postgres: Component = {
   name: 'postgres',
 
@@ -140,30 +181,7 @@ export const postgres: Component = {
     );
     fs.rmSync(passwordFile);
 
-    startDaemon({
-      name: DAEMON,
-      dir,
-      command: binary('postgres'),
-      args: [
-        '-D',
-        dataDir,
-        '-p',
-        String(state.port),
-        '-c',
-        'listen_addresses=127.0.0.1',
-        '-c',
-        `unix_socket_directories=${cluster}`,
-        '-c',
-        'max_connections=200',
-      ],
-      user,
-    });
-    await waitFor(() => acceptsConnections(state.port), {
-      what: 'PostgreSQL to accept connections',
-      timeoutMs: 30_000,
-      logFile: logFile(dir, DAEMON),
-      daemon: { dir, name: DAEMON },
-    });
+    await launch(ctx, state);
     await run(binary('createdb'), ['-h', '127.0.0.1', '-p', String(state.port), DATABASE], {
       env: { ...process.env, ...connection(state), PGDATABASE: 'postgres' },
     });
@@ -172,13 +190,18 @@ export const postgres: Component = {
   },
 
   async stop(ctx) {
+    await halt(ctx);
     const dir = runDir(ctx, 'postgres');
-    // SIGTERM is PostgreSQL's "smart" shutdown; SIGINT ("fast") does not wait for clients to leave.
-    const pid = runningPid(dir, DAEMON);
-    if (pid !== undefined) process.kill(pid, 'SIGINT');
-    await stopDaemon(dir, DAEMON);
     fs.rmSync(clusterDir(ctx, serverUser()), { recursive: true, force: true });
     fs.rmSync(dir, { recursive: true, force: true });
+  },
+
+  halt,
+
+  async resume(ctx) {
+    const state = readJson<PostgresState>(stateFile(ctx));
+    if (!state) throw new Error('postgres: nothing to resume, it was never started here');
+    await launch(ctx, state);
   },
 
   async status(ctx) {

@@ -17,6 +17,10 @@ export interface ScratchEnvironment {
   context(): EnvContext;
   /** Provisions (a cached no-op) and starts one component; returns its variables. */
   start(entry: ComponentEntry): Promise<ConnectionEnv>;
+  /** Stops a started component's server, keeping its data and address (see Component.halt). */
+  halt(name: string): Promise<void>;
+  /** Starts a halted component again, as it was. */
+  resume(name: string): Promise<void>;
   /** Stops every component in reverse order and deletes the scratch cache. */
   dispose(): Promise<void>;
 }
@@ -38,6 +42,16 @@ export function scratchEnvironment(prefix = 'recall-scratch-'): ScratchEnvironme
       Object.assign(env, variables);
       if (!started.includes(component)) started.push(component);
       return variables;
+    },
+    async halt(name) {
+      const component = started.find((candidate) => candidate.name === name);
+      if (!component?.halt) throw new Error(`${name}: not started here, or it cannot be halted`);
+      await component.halt(context());
+    },
+    async resume(name) {
+      const component = started.find((candidate) => candidate.name === name);
+      if (!component?.resume) throw new Error(`${name}: not started here, or it cannot be resumed`);
+      await component.resume(context());
     },
     async dispose() {
       for (const component of started.reverse()) await component.stop(context());
