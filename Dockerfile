@@ -1,5 +1,5 @@
-# The one image of this project: the operator (compiled, dist/) and the `recall` command the
-# producer, consumer and migration Jobs run (TypeScript run by Node 24 directly, src/).
+# The one image of this project: the `recall` command, compiled into dist/, which the operator,
+# the producer, consumer and migration Jobs and Airflow's tasks all run.
 #
 #   docker build -t ghcr.io/rappelconso/recall-pipeline-operator:0.1.0 .
 #
@@ -27,11 +27,8 @@ ENV NODE_ENV=production
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
-COPY --from=build /app/src src
-COPY --from=build /app/charts charts
-COPY --from=build /app/operator operator
 # The DAG the operator puts in each pipeline's dags ConfigMap (airflow/dag-source.ts finds it).
 COPY --from=build /app/airflow airflow
 # The `node` user of the base image, as the pods' securityContext expects (runAsNonRoot, uid 1000).
 USER 1000:1000
-CMD ["node", "src/cli/recall.ts", "help"]
+CMD ["node", "dist/src/cli/recall.js", "help"]

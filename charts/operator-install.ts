@@ -8,7 +8,7 @@ import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { DEFAULT_PIPELINE_IMAGE, PIPELINE_IMAGE_USER } from '../src/pipeline-defaults.ts';
+import { DEFAULT_PIPELINE_IMAGE, IMAGE_RECALL_ENTRYPOINT, PIPELINE_IMAGE_USER } from '../src/pipeline-defaults.ts';
 import { recallPipelineCrd } from './api/crd.ts';
 import { API_GROUP, PLURAL } from './api/group.ts';
 import { AIRFLOW_POD_LAUNCHER_CLUSTER_ROLE, airflowPodLauncherRules } from './airflow-construct.ts';
@@ -19,9 +19,6 @@ import { containerSecurityContext, podSecurityContext, scratchVolume } from './s
 export const OPERATOR_NAMESPACE = 'recall-system';
 export const OPERATOR_NAME = 'recall-operator';
 export const METRICS_PORT = 9090;
-
-/** The operator runs compiled: Node's type stripping costs about 25 MB of its resident memory. */
-export const OPERATOR_ENTRYPOINT = 'dist/src/cli/recall.js';
 
 /**
  * Node flags of the operator (bench/suites/operator.ts runs it with these too). Measured with 200
@@ -156,7 +153,7 @@ export class OperatorInstallChart extends Chart {
               {
                 name: 'operator',
                 image: options.image ?? DEFAULT_PIPELINE_IMAGE,
-                command: ['node', ...OPERATOR_NODE_FLAGS, OPERATOR_ENTRYPOINT, 'operator'],
+                command: ['node', ...OPERATOR_NODE_FLAGS, IMAGE_RECALL_ENTRYPOINT, 'operator'],
                 env: [
                   { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
                   { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },

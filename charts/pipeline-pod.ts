@@ -4,7 +4,7 @@
  * run by hand, on create and on schedule are the same pod.
  */
 import { k8s } from 'cdk8s-plus-28';
-import { PIPELINE_IMAGE_USER } from '../src/pipeline-defaults.ts';
+import { IMAGE_RECALL_ENTRYPOINT, PIPELINE_IMAGE_USER } from '../src/pipeline-defaults.ts';
 import { REPORT_FILE_VARIABLE } from '../src/reporting/run-report.ts';
 import { postgresEnv, type PipelineContext } from './pipeline-context.ts';
 import { containerSecurityContext, podSecurityContext, resourceRequirements, scratchVolume } from './security.ts';
@@ -13,7 +13,7 @@ export const PIPELINE_STEPS = ['produce', 'consume', 'migrate'] as const;
 export type PipelineStep = (typeof PIPELINE_STEPS)[number];
 
 /** The `recall` command as the image runs it (its working directory is the project's root). */
-const RECALL = ['node', 'src/cli/recall.ts'];
+const RECALL = ['node', IMAGE_RECALL_ENTRYPOINT];
 
 const tmp = scratchVolume('tmp', '/tmp');
 

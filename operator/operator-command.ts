@@ -51,7 +51,6 @@ const flagsSchema = z.object({
 
 export const operatorCommand: Command = {
   name: 'operator',
-  summary: 'reconcile RecallPipelines into their Kafka topics, PostgreSQL, Airflow and Jobs (until SIGTERM)',
   usage: USAGE,
 
   async run(argv, env) {

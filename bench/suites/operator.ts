@@ -14,7 +14,8 @@ import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as k8s from '@kubernetes/client-node';
 import { API_GROUP_VERSION, PLURAL } from '../../charts/api/group.ts';
-import { OPERATOR_ENTRYPOINT, OPERATOR_NODE_FLAGS } from '../../charts/operator-install.ts';
+import { OPERATOR_NODE_FLAGS } from '../../charts/operator-install.ts';
+import { IMAGE_RECALL_ENTRYPOINT } from '../../src/pipeline-defaults.ts';
 import { freePort } from '../../test/infra/process.ts';
 import { startScratch } from '../../test/infra/scratch-environment.ts';
 import { installCrd, loadConfig, PipelineClient, until } from '../../test/integration/operator-fixture.ts';
@@ -76,7 +77,7 @@ async function startOperatorProcess(kubeconfig: string, namespace: string): Prom
     [
       '--disable-warning=TimeoutNegativeWarning',
       ...OPERATOR_NODE_FLAGS,
-      OPERATOR_ENTRYPOINT,
+      IMAGE_RECALL_ENTRYPOINT,
       'operator',
       ...['--kubeconfig', kubeconfig, '--namespace', namespace, '--no-leader-elect', '--metrics-port', String(port)],
     ],

@@ -30,7 +30,6 @@ function parsePort(value: string | undefined): number {
 
 export const apiCommand: Command = {
   name: 'api',
-  summary: 'serve a JSONL file of recall records as a local RappelConso (Explore v2.1) API',
   usage: `usage: recall api --data FILE [--port N] [--host H] [--dataset ID]
   --data FILE     JSON Lines, one API record per line
   --port N        0 or unset: any free port (printed)

@@ -67,7 +67,6 @@ async function checkKubernetes(settings: KubernetesSettings): Promise<string> {
 
 export const checkCommand: Command = {
   name: 'check',
-  summary: 'connect to PostgreSQL, Kafka and Kubernetes with the current settings and report',
   usage: `usage: recall check [--only postgres,kafka,kubernetes] [--kubeconfig FILE]
   --only LIST          check only these (default: all three)
   --kubeconfig FILE    Kubernetes (default: KUBECONFIG)

@@ -1,8 +1,6 @@
 /** A `recall` subcommand, loaded by src/cli/recall.ts when it runs. */
 export interface Command {
   readonly name: string;
-  /** One line for `recall help`. */
-  readonly summary: string;
   /** What `recall <name> --help` prints: the synopsis, then one line per option. */
   readonly usage: string;
   /** Runs with the arguments after the subcommand's name; resolves to the process exit code. */

@@ -9,36 +9,63 @@
  */
 import type { Command } from './command.ts';
 
+interface CommandEntry {
+  /** One line for `recall help`, kept here so that listing the commands loads none of them. */
+  readonly summary: string;
+  readonly load: () => Promise<Command>;
+}
+
 /** Subcommands by name, in the order `recall help` lists them. */
-const commands: Readonly<Record<string, () => Promise<Command>>> = {
-  check: async () => (await import('./check-command.ts')).checkCommand,
-  migrate: async () => (await import('../postgres/migrate-command.ts')).migrateCommand,
-  api: async () => (await import('../api-server/api-command.ts')).apiCommand,
-  produce: async () => (await import('../producer/produce-command.ts')).produceCommand,
-  consume: async () => (await import('../consumer/consume-command.ts')).consumeCommand,
-  pipeline: async () => (await import('../pipeline/pipeline-command.ts')).pipelineCommand,
-  operator: async () => (await import('../../operator/operator-command.ts')).operatorCommand,
+const commands: Readonly<Record<string, CommandEntry>> = {
+  check: {
+    summary: 'connect to PostgreSQL, Kafka and Kubernetes with the current settings and report',
+    load: async () => (await import('./check-command.ts')).checkCommand,
+  },
+  migrate: {
+    summary: 'apply pending database migrations for a recall table (--table, default the original name)',
+    load: async () => (await import('../postgres/migrate-command.ts')).migrateCommand,
+  },
+  api: {
+    summary: 'serve a JSONL file of recall records as a local RappelConso (Explore v2.1) API',
+    load: async () => (await import('../api-server/api-command.ts')).apiCommand,
+  },
+  produce: {
+    summary: 'read new recalls from the RappelConso API and send them to Kafka, checkpointed in PostgreSQL',
+    load: async () => (await import('../producer/produce-command.ts')).produceCommand,
+  },
+  consume: {
+    summary: 'read the recall topic and upsert into the recall table (--pipeline NAME [--until-caught-up])',
+    load: async () => (await import('../consumer/consume-command.ts')).consumeCommand,
+  },
+  pipeline: {
+    summary: 'run the whole pipeline once: API → producer → Kafka → consumer → PostgreSQL (--data FILE for local data)',
+    load: async () => (await import('../pipeline/pipeline-command.ts')).pipelineCommand,
+  },
+  operator: {
+    summary: 'reconcile RecallPipelines into their Kafka topics, PostgreSQL, Airflow and Jobs (until SIGTERM)',
+    load: async () => (await import('../../operator/operator-command.ts')).operatorCommand,
+  },
 };
 
-async function usage(): Promise<string> {
-  const loaded = await Promise.all(Object.values(commands).map((load) => load()));
-  const width = Math.max(...loaded.map((command) => command.name.length));
-  const lines = loaded.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`);
+function usage(): string {
+  const names = Object.keys(commands);
+  const width = Math.max(...names.map((name) => name.length));
+  const lines = names.map((name) => `  ${name.padEnd(width)}  ${commands[name]!.summary}`);
   return `usage: recall <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nrecall <command> --help describes its options.\n`;
 }
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    process.stdout.write(await usage());
+    process.stdout.write(usage());
     return name === undefined ? 2 : 0;
   }
-  const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
-  if (!load) {
-    process.stderr.write(`recall: unknown command "${name}"\n\n${await usage()}`);
+  const entry = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!entry) {
+    process.stderr.write(`recall: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
-  const command = await load();
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(command.usage);
     return 0;

@@ -16,7 +16,6 @@ import { runConsumer, summaryLine } from './run-consumer.ts';
 
 export const consumeCommand: Command = {
   name: 'consume',
-  summary: 'read the recall topic and upsert into the recall table (--pipeline NAME [--until-caught-up])',
   usage: `usage: recall consume --pipeline NAME [options]
   --pipeline NAME            whose consumer group (required)
   --topic T                  default ${DEFAULT_TOPIC}

@@ -11,11 +11,10 @@ import type { KafkaSettings, PostgresSettings } from '../config/connection-setti
 import { placedError, postgresPlace } from '../errors/placed-error.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
 import { DEFAULT_TABLE, DEFAULT_TOPIC, deadLetterTopic } from '../pipeline-defaults.ts';
-import { copyUpsert } from '../postgres/copy-upsert.ts';
+import { copyUpsertWithSheets } from '../postgres/copy-upsert.ts';
 import { migrate } from '../postgres/migrate.ts';
 import { sheetsTable, tableName } from '../postgres/table-name.ts';
 import type { RecallRevision } from '../records/recall-revision.ts';
-import { latestPerKey } from '../sink/latest-rows.ts';
 import { toRecallRow } from '../sink/to-recall-row.ts';
 import { consumerGroupId } from './consumer-group.ts';
 import { deadLetterMessage } from './dead-letter.ts';
@@ -211,9 +210,7 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
     try {
       counts = await withClient(db, async (client) => {
         await client.query('BEGIN');
-        // Every sheet, then one row per reference; one transaction, so both tables move together.
-        await copyUpsert(client, sheets, latestPerKey(rows, 'record_id'), 'record_id');
-        const stored = await copyUpsert(client, table, latestPerKey(rows, 'reference_fiche'));
+        const stored = await copyUpsertWithSheets(client, table, rows);
         await client.query('COMMIT');
         return stored;
       });

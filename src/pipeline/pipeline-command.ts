@@ -18,7 +18,6 @@ import { runPipeline } from './run-pipeline.ts';
 
 export const pipelineCommand: Command = {
   name: 'pipeline',
-  summary: 'run the whole pipeline once: API → producer → Kafka → consumer → PostgreSQL (--data FILE for local data)',
   usage: `usage: recall pipeline [--pipeline NAME] [--data FILE | --api-url URL] [--dataset ID] [--topic T] [--table T]
   --pipeline NAME    whose checkpoint and consumer group (default local)
   --data FILE        serve this JSON Lines file through a local API instead of reading --api-url

@@ -15,7 +15,6 @@ import { tableName } from './table-name.ts';
 
 export const migrateCommand: Command = {
   name: 'migrate',
-  summary: 'apply pending database migrations for a recall table (--table, default the original name)',
   usage: `usage: recall migrate [--table T] [--restore]
   --table T    the recall table (default ${DEFAULT_TABLE})
   --restore    create again a table that is gone though its migration is recorded as applied

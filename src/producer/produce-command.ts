@@ -43,7 +43,6 @@ export function summaryLine(summary: ProducerSummary): string {
 
 export const produceCommand: Command = {
   name: 'produce',
-  summary: 'read new recalls from the RappelConso API and send them to Kafka, checkpointed in PostgreSQL',
   usage: `usage: recall produce --pipeline NAME [options]
   --pipeline NAME            whose checkpoint to read and advance (required)
   --dataset ID               rappelconso0 (default) or rappelconso-v2-gtin-espaces

@@ -7,7 +7,12 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { API_GROUP_VERSION, KIND } from '../../charts/api/group.ts';
-import { DEFAULT_PIPELINE_IMAGE, DEFAULT_TABLE, DEFAULT_TOPIC } from '../../src/pipeline-defaults.ts';
+import {
+  DEFAULT_PIPELINE_IMAGE,
+  DEFAULT_TABLE,
+  DEFAULT_TOPIC,
+  IMAGE_RECALL_ENTRYPOINT,
+} from '../../src/pipeline-defaults.ts';
 import { loadImages, OPERATOR_NAMESPACE, operatorLeader } from '../infra/cluster/kind-cluster.ts';
 import { buildRecallApiImage, KAFKA_IMAGE } from '../infra/cluster/product-images.ts';
 import { envContext } from '../infra/context.ts';
@@ -47,7 +52,7 @@ function recallApiObjects(namespace: string, image: string): object[] {
                 name: 'api',
                 image,
                 imagePullPolicy: 'IfNotPresent',
-                command: ['node', 'src/cli/recall.ts', 'api', '--data', '/data/records.jsonl'],
+                command: ['node', IMAGE_RECALL_ENTRYPOINT, 'api', '--data', '/data/records.jsonl'],
                 args: ['--host', '0.0.0.0', '--port', String(API_PORT)],
                 ports: [{ name: 'http', containerPort: API_PORT }],
                 readinessProbe: { tcpSocket: { port: 'http' }, periodSeconds: 2 },

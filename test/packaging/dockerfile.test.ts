@@ -5,11 +5,10 @@
  */
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { OPERATOR_ENTRYPOINT } from '../../charts/operator-install.ts';
 import { pipelineContainer } from '../../charts/pipeline-pod.ts';
 import { pipelineContext } from '../../charts/pipeline-context.ts';
 import { parseRecallPipeline } from '../../charts/api/recall-pipeline.ts';
-import { DEFAULT_PIPELINE_IMAGE, PIPELINE_IMAGE_USER } from '../../src/pipeline-defaults.ts';
+import { DEFAULT_PIPELINE_IMAGE, IMAGE_RECALL_ENTRYPOINT, PIPELINE_IMAGE_USER } from '../../src/pipeline-defaults.ts';
 import { versions } from '../../src/versions.ts';
 
 const dockerfile = fs.readFileSync('Dockerfile', 'utf8');
@@ -42,14 +41,15 @@ describe('Dockerfile', () => {
     }
   });
 
-  it('holds the entry points the manifests run', () => {
+  it('holds the compiled entry point every pod runs, and no TypeScript to run by mistake', () => {
     const ctx = pipelineContext(parseRecallPipeline({ metadata: { name: 'p', namespace: 'n' }, spec: {} }));
-    const [, script] = pipelineContainer(ctx, 'produce').command!;
-    expect(fs.existsSync(script!)).toBe(true);
+    expect(pipelineContainer(ctx, 'produce').command).toEqual(['node', IMAGE_RECALL_ENTRYPOINT]);
     // Compiled from src/ into dist/ by the build stage.
-    expect(OPERATOR_ENTRYPOINT).toBe(`dist/${script!.replace(/\.ts$/, '.js')}`);
+    expect(IMAGE_RECALL_ENTRYPOINT.replace(/^dist\//, '').replace(/\.js$/, '.ts')).toBe('src/cli/recall.ts');
+    expect(fs.existsSync('src/cli/recall.ts')).toBe(true);
     expect(instructions).toContain('COPY --from=build /app/dist dist');
-    expect(instructions).toContain('COPY --from=build /app/src src');
+    expect(instructions.filter((line) => /^COPY --from=build \/app\/(src|charts|operator) /.test(line))).toEqual([]);
+    expect(instructions.at(-1)).toBe(`CMD ["node", "${IMAGE_RECALL_ENTRYPOINT}", "help"]`);
   });
 
   it('runs as the user the pods’ security context names, and is the image the manifests name', () => {
