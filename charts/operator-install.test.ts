@@ -14,6 +14,7 @@ import {
 } from './operator-install.ts';
 import { buildPipelineObjects } from './pipeline-chart.ts';
 import { minimalSample } from './samples/minimal.ts';
+import { IMAGE_RECALL_ENTRYPOINT } from '../src/pipeline-defaults.ts';
 
 type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
 
@@ -116,9 +117,9 @@ describe('the operator install', () => {
     expect(byKind('Deployment')[0]!.spec.template.metadata.labels).toMatchObject(expected);
   });
 
-  it('runs the compiled `recall operator` non-root with a read-only root filesystem', () => {
+  it('runs the bundled `recall operator` non-root with a read-only root filesystem', () => {
     const pod = byKind('Deployment')[0]!.spec.template.spec;
-    expect(pod.containers[0].command).toEqual(['node', ...OPERATOR_NODE_FLAGS, 'dist/src/cli/recall.js', 'operator']);
+    expect(pod.containers[0].command).toEqual(['node', ...OPERATOR_NODE_FLAGS, IMAGE_RECALL_ENTRYPOINT, 'operator']);
     expect(pod.securityContext.runAsNonRoot).toBe(true);
     expect(pod.containers[0].securityContext).toMatchObject({
       readOnlyRootFilesystem: true,

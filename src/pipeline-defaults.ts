@@ -35,11 +35,12 @@ export function deadLetterTopic(topic: string): string {
 export const DEFAULT_PIPELINE_IMAGE = 'ghcr.io/rappelconso/recall-pipeline-operator:0.1.0';
 
 /**
- * The `recall` command inside the image, for every pod (operator, Jobs, Airflow's tasks): compiled
- * JavaScript, built from src/ by the Dockerfile. Node's type stripping of the TypeScript source
- * would cost each short-lived Job about 0.2 s of start-up and 25 MB of resident memory.
+ * The `recall` command inside the image, for every pod (operator, Jobs, Airflow's tasks): one
+ * bundle of src/cli/recall.ts and its dependencies (`npm run build`, esbuild). Loading the
+ * TypeScript source and node_modules file by file costs a short-lived Job about twice the
+ * start-up time and 10-35 MB more resident memory (bench/suites/startup.ts).
  */
-export const IMAGE_RECALL_ENTRYPOINT = 'dist/src/cli/recall.js';
+export const IMAGE_RECALL_ENTRYPOINT = 'dist/recall.js';
 
 /** Who the image runs as: the `node` user of the official Node.js image it builds on (see the Dockerfile). */
 export const PIPELINE_IMAGE_USER = { user: 1000, group: 1000 } as const;

@@ -6,14 +6,10 @@
  * moving). Those are part of a healthy run, so they are logged at INFO; an error that is not
  * retried surfaces anyway as the command's own failure.
  */
-import { createRequire } from 'node:module';
 import { logLevel, type logCreator } from 'kafkajs';
-import type { Logger } from '../logging/logger.ts';
-
 // kafkajs exports no table of protocol errors; its internal one is the source of truth for what it retries.
-const { errorCodes } = createRequire(import.meta.url)('kafkajs/src/protocol/error.js') as {
-  errorCodes: readonly { message: string; retriable: boolean }[];
-};
+import { errorCodes } from 'kafkajs/src/protocol/error.js';
+import type { Logger } from '../logging/logger.ts';
 const RETRIED_RESPONSE_ERRORS = new Set(errorCodes.filter((code) => code.retriable).map((code) => code.message));
 
 function isRetriedResponseError(message: string, extra: Record<string, unknown>): boolean {

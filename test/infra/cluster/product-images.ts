@@ -98,8 +98,6 @@ const PROJECT_IMAGE_INPUTS = [
   '.dockerignore',
   'package.json',
   'package-lock.json',
-  'tsconfig.json',
-  'tsconfig.build.json',
   'src',
   'charts',
   'operator',
