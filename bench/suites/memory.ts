@@ -1,20 +1,22 @@
 /**
  * Memory of the two Job commands, each in its own child process as a Kubernetes Job runs it:
  * `recall produce` (local API → Kafka) and then `recall consume --until-caught-up` (Kafka →
- * PostgreSQL), at 1×, 10× and 30× the 8,810 real records. Peak RSS is the kernel's count
- * (process.resourceUsage), wall time runs from spawn to exit, start-up from the process's start to
- * its first outbound connection. The larger inputs are written at run time into a temporary folder:
- * copy k > 0 of each record has `-x<k>` appended to reference_fiche (the table's key and the
- * message key) and to rappelguid (with the reference, the producer's record identity,
- * src/producer/checkpoint.ts), so every copy is a new recall. Beside them, the peak RSS of
- * `recall <command> --help`: module loading alone.
+ * PostgreSQL), at 1×, 10× and 30× the 8,810 real records, both as the image runs them (the bundle
+ * `npm run build` writes, IMAGE_RECALL_ENTRYPOINT) and from the TypeScript source. Peak RSS is the
+ * kernel's count (process.resourceUsage), wall time runs from spawn to exit, start-up from the
+ * process's start to its first outbound connection. The larger inputs are written at run time into
+ * a temporary folder: copy k > 0 of each record has `-x<k>` appended to reference_fiche (the
+ * table's key and the message key) and to rappelguid (with the reference, the producer's record
+ * identity, src/producer/checkpoint.ts, and the sheets table's record id), so every copy is a new
+ * recall. Beside them, the peak RSS of `recall <command> --help`: module loading alone.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { consumerGroupId } from '../../src/consumer/consumer-group.ts';
+import { IMAGE_RECALL_ENTRYPOINT } from '../../src/pipeline-defaults.ts';
 import {
   connectedPostgres,
   deleteRecallTopics,
@@ -24,7 +26,7 @@ import {
   uniqueName,
 } from '../../test/integration/recall-topic-fixture.ts';
 import { RAPPELCONSO0_RECORDS } from '../../test/real-data.ts';
-import { runRecallInChild, type ChildRun } from '../recall-child.ts';
+import { runRecallInChild, type ChildOptions, type ChildRun } from '../recall-child.ts';
 import { seconds, table, type BenchSuite } from '../suite.ts';
 
 const SIZES = [1, 10, 30] as const;
@@ -33,6 +35,15 @@ const TARGET_MIB = 150;
 const TARGET_GROWTH = 0.1;
 /** `recall api --data` reads its file as one string; V8 refuses strings longer than this (2^29 - 24). */
 const MAX_STRING_LENGTH = 0x1fffffe8;
+
+interface Entry extends ChildOptions {
+  readonly name: string;
+}
+
+const ENTRIES: readonly Entry[] = [
+  { name: `image (${IMAGE_RECALL_ENTRYPOINT})`, entry: IMAGE_RECALL_ENTRYPOINT },
+  { name: 'TypeScript (src/cli/recall.ts)', entry: 'src/cli/recall.ts' },
+];
 
 /** The real records `times` times over, as JSONL in `dir`; copy 0 is the real file's lines unchanged. */
 async function writeCopies(dir: string, times: number): Promise<{ file: string; records: number }> {
@@ -111,88 +122,116 @@ export const memorySuite: BenchSuite = {
   description: `peak RSS and wall time of recall produce and recall consume (child processes) at ${SIZES.join('×, ')}× the real records`,
 
   async run(print) {
+    execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' });
     const connections = await sinkConnections();
     const { env } = connections;
     const db = await connectedPostgres(connections.postgres);
     const admin = kafkaClient(connections.kafka).admin();
     await admin.connect();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'recall-bench-memory-'));
-    const runs: { times: number; records: number; rows: number; produce: ChildRun; consume: ChildRun }[] = [];
+    const runs: {
+      entry: Entry;
+      times: number;
+      records: number;
+      rows: number;
+      produce: ChildRun;
+      consume: ChildRun;
+    }[] = [];
+    const help = new Map<string, ChildRun>();
     try {
-      const produceHelp = await runRecallInChild(['produce', '--help'], env);
-      const consumeHelp = await runRecallInChild(['consume', '--help'], env);
+      for (const entry of ENTRIES) {
+        for (const command of ['produce', 'consume']) {
+          help.set(`${entry.name}|${command}`, await runRecallInChild([command, '--help'], env, entry));
+        }
+      }
       for (const times of SIZES) {
         const input = times === 1 ? { file: RAPPELCONSO0_RECORDS, records: 8810 } : await writeCopies(dir, times);
-        const pipeline = uniqueName('bench-memory', '-');
-        const tableName = uniqueName('bench_memory');
         const api = await startApi(input.file, env);
         try {
-          const produce = await runRecallInChild(
-            ['produce', '--pipeline', pipeline, '--api-url', api.url, '--topic', pipeline],
-            env,
-          );
-          await api.stop();
-          const sent = expectLine(produce.stdout, /, sent (\d+),/, 'recall produce');
-          const consume = await runRecallInChild(
-            ['consume', '--pipeline', pipeline, '--topic', pipeline, '--table', tableName, '--until-caught-up'],
-            env,
-          );
-          const consumed = expectLine(consume.stdout, /^consumed=(\d+) /m, 'recall consume');
-          const rows = expectLine(consume.stdout, /table-rows=(\d+)/, 'recall consume');
-          if (sent !== consumed) throw new Error(`${times}×: the producer sent ${sent}, the consumer read ${consumed}`);
-          runs.push({ times, records: input.records, rows, produce, consume });
+          for (const entry of ENTRIES) {
+            const pipeline = uniqueName('bench-memory', '-');
+            const tableName = uniqueName('bench_memory');
+            try {
+              const produce = await runRecallInChild(
+                ['produce', '--pipeline', pipeline, '--api-url', api.url, '--topic', pipeline],
+                env,
+                entry,
+              );
+              const sent = expectLine(produce.stdout, /, sent (\d+),/, 'recall produce');
+              const consume = await runRecallInChild(
+                ['consume', '--pipeline', pipeline, '--topic', pipeline, '--table', tableName, '--until-caught-up'],
+                env,
+                entry,
+              );
+              const consumed = expectLine(consume.stdout, /^consumed=(\d+) /m, 'recall consume');
+              const rows = expectLine(consume.stdout, /table-rows=(\d+)/, 'recall consume');
+              if (sent !== consumed) {
+                throw new Error(`${entry.name}, ${times}×: the producer sent ${sent}, the consumer read ${consumed}`);
+              }
+              runs.push({ entry, times, records: input.records, rows, produce, consume });
+            } finally {
+              await dropRecallTable(db, tableName);
+              await db.query('DELETE FROM producer_checkpoints WHERE pipeline = $1', [pipeline]).catch(() => undefined);
+              await deleteRecallTopics(admin, pipeline);
+              await admin.deleteGroups([consumerGroupId(pipeline)]).catch(() => undefined);
+            }
+          }
         } finally {
           await api.stop();
-          await dropRecallTable(db, tableName);
-          await db.query('DELETE FROM producer_checkpoints WHERE pipeline = $1', [pipeline]).catch(() => undefined);
-          await deleteRecallTopics(admin, pipeline);
-          await admin.deleteGroups([consumerGroupId(pipeline)]).catch(() => undefined);
           if (input.file !== RAPPELCONSO0_RECORDS) fs.rmSync(input.file, { force: true });
         }
       }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      await admin.disconnect();
+      await db.end();
+    }
 
-      const rows: string[][] = [];
-      for (const command of ['produce', 'consume'] as const) {
-        const base = runs[0]![command].maxRssMiB;
-        for (const run of runs) {
+    const rows: string[][] = [];
+    for (const command of ['produce', 'consume'] as const) {
+      for (const entry of ENTRIES) {
+        const mine = runs.filter((run) => run.entry === entry);
+        const base = mine[0]![command].maxRssMiB;
+        for (const run of mine) {
           const child = run[command];
           const growth = child.maxRssMiB / base - 1;
           const meets = child.maxRssMiB < TARGET_MIB && (run.times === 1 || growth <= TARGET_GROWTH);
           rows.push([
             `recall ${command}`,
+            entry.name,
             `${run.times}× (${run.records.toLocaleString('en')} records${command === 'consume' ? `, ${run.rows.toLocaleString('en')} rows` : ''})`,
             mib(child.maxRssMiB),
             run.times === 1 ? '-' : `${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(0)} %`,
             meets ? 'yes' : 'no',
             seconds(child.wallMs),
             `${Math.round(run.records / (child.wallMs / 1000)).toLocaleString('en')} records/s`,
+            seconds(child.cpuMs),
             startup(child),
           ]);
         }
       }
-      for (const line of table(
-        [
-          'command',
-          'input',
-          'peak RSS',
-          'vs 1×',
-          `target met (< ${TARGET_MIB} MiB; ≤ +${TARGET_GROWTH * 100} % vs 1×)`,
-          'wall time',
-          'throughput',
-          'start-up (to first connection)',
-        ],
-        rows,
-      ))
-        print(line);
-      print('');
-      print(
-        `module loading alone: recall produce --help peaks at ${mib(produceHelp.maxRssMiB)}, ` +
-          `recall consume --help at ${mib(consumeHelp.maxRssMiB)} (TypeScript stripped at load, as the bench runs src/)`,
-      );
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-      await admin.disconnect();
-      await db.end();
+    }
+    for (const line of table(
+      [
+        'command',
+        'run as',
+        'input',
+        'peak RSS',
+        'vs 1×',
+        `target met (< ${TARGET_MIB} MiB; ≤ +${TARGET_GROWTH * 100} % vs 1×)`,
+        'wall time',
+        'throughput',
+        'CPU time',
+        'start-up (to first connection)',
+      ],
+      rows,
+    ))
+      print(line);
+    print('');
+    print('module loading alone (`recall <command> --help`):');
+    for (const entry of ENTRIES) {
+      const peak = (command: string) => mib(help.get(`${entry.name}|${command}`)!.maxRssMiB);
+      print(`- ${entry.name}: produce ${peak('produce')}, consume ${peak('consume')}`);
     }
   },
 };

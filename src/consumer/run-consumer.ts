@@ -169,8 +169,10 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
     logCreator: kafkajsLogCreator(logger.child({ component: 'kafkajs' })),
   });
   const admin = kafka.admin();
-  // Dead letters keep their key, partitioned like the producer's.
+  // Dead letters keep their key, partitioned like the producer's. Connected on the first one: most
+  // runs have none, and a connection costs an idempotent producer's id on every start.
   const producer = idempotentProducer(kafka);
+  let producerConnected: Promise<void> | undefined;
   const consumer = kafka.consumer({
     groupId,
     maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
@@ -203,7 +205,10 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
       }
     }
     // Dead letters first: once the offset is committed they must already be safe.
-    if (rejected.length > 0) await producer.send({ topic: deadLetters, messages: rejected, acks: -1 });
+    if (rejected.length > 0) {
+      await (producerConnected ??= producer.connect());
+      await producer.send({ topic: deadLetters, messages: rejected, acks: -1 });
+    }
 
     const rows = valid.map(toRecallRow);
     let counts;
@@ -237,8 +242,8 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
     await payload.heartbeat();
   }
 
-  /** Checks the topics, then joins the group and starts fetching. */
-  async function joinGroup(): Promise<void> {
+  /** Checks the topics; false when a run until caught up finds nothing to do, so it need not join the group. */
+  async function joinGroup(): Promise<boolean> {
     await admin.connect();
     const existing = new Set(await admin.listTopics());
     for (const [flag, name] of [
@@ -250,8 +255,10 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
     if (options.fromBeginning) {
       await admin.resetOffsets({ groupId, topic, earliest: true });
       logger.info({ groupId }, 'reset the group to the beginning of the topic');
+    } else if (options.untilCaughtUp && options.caughtUpAfter === undefined) {
+      // Joining a group costs a rebalance; a scheduled run with nothing new skips it.
+      if (isCaughtUp(await groupLag(admin, groupId, topic))) return false;
     }
-    await producer.connect();
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
@@ -260,6 +267,7 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
       partitionsConsumedConcurrently: CONCURRENT_PARTITIONS,
       eachBatch: processBatch,
     });
+    return true;
   }
 
   async function stopWanted(): Promise<void> {
@@ -286,14 +294,19 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
       throw placedError(where.postgres, error);
     });
     if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, 'applied migrations');
-    await joinGroup().catch((error: unknown) => {
+    const joined = await joinGroup().catch((error: unknown) => {
       throw placedError(where.kafka, error);
     });
-    logger.info({ groupId, untilCaughtUp: options.untilCaughtUp ?? false }, 'consuming');
-    await Promise.race([stopWanted(), failed]);
-    // Waits for the batch in flight, which commits its offset before it returns.
-    await consumer.disconnect();
-    if (failure) throw failure.error;
+    if (joined) {
+      logger.info({ groupId, untilCaughtUp: options.untilCaughtUp ?? false }, 'consuming');
+      await Promise.race([stopWanted(), failed]);
+      // Waits for the batch in flight, which commits its offset before it returns.
+      await consumer.disconnect();
+      if (failure) throw failure.error;
+    } else {
+      logger.info({ groupId }, 'already caught up: nothing to consume');
+      summary.caughtUp = true;
+    }
     const { rows } = await db.query<{ table_rows: string; sheet_rows: string }>(
       `SELECT (SELECT count(*) FROM ${table.sql}) AS table_rows, (SELECT count(*) FROM ${sheets.sql}) AS sheet_rows`,
     );
@@ -304,7 +317,7 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
   } finally {
     finished.abort();
     await consumer.disconnect().catch(() => {});
-    await producer.disconnect().catch(() => {});
+    if (producerConnected) await producer.disconnect().catch(() => {});
     await admin.disconnect().catch(() => {});
     await db.end().catch(() => {});
   }

@@ -136,6 +136,8 @@ export async function runProducer(options: ProducerOptions): Promise<ProducerSum
     logCreator: kafkajsLogCreator(logger.child({ component: 'kafkajs' })),
   });
   let producer: Producer | undefined;
+  // Connected before the first send: a run with nothing new then costs no producer id.
+  let producerConnected: Promise<void> | undefined;
   const summary: ProducerSummary = {
     pipeline: options.pipeline,
     dataset: options.dataset,
@@ -175,7 +177,6 @@ export async function runProducer(options: ProducerOptions): Promise<ProducerSum
         await admin.disconnect();
       }
       producer = idempotentProducer(kafka);
-      await producer.connect();
     }
     const cursor = new ResumeCursor(source, stored, options.since);
     summary.checkpoint = cursor.checkpoint;
@@ -197,18 +198,21 @@ export async function runProducer(options: ProducerOptions): Promise<ProducerSum
     const flush = async () => {
       if (batch.raws.length === 0) return;
       if (producer) {
-        await producer
-          .sendBatch({
+        const sending = producer;
+        const send = async () => {
+          await (producerConnected ??= sending.connect());
+          await sending.sendBatch({
             acks: -1,
             topicMessages: [
               { topic, messages: batch.recalls },
               { topic: dlq, messages: batch.deadLetters },
             ].filter((entry) => entry.messages.length > 0),
-          })
-          .catch((error: unknown) => {
-            sendFailed = true;
-            throw placedError(`Kafka ${options.kafka.brokers.join(',')}, topic ${topic}`, error);
           });
+        };
+        await send().catch((error: unknown) => {
+          sendFailed = true;
+          throw placedError(`Kafka ${options.kafka.brokers.join(',')}, topic ${topic}`, error);
+        });
         for (const raw of batch.raws) cursor.acknowledge(raw);
         const checkpoint = cursor.checkpoint;
         if (checkpoint) {
@@ -295,7 +299,8 @@ export async function runProducer(options: ProducerOptions): Promise<ProducerSum
     progress.done();
     summary.requests = client.requestCount;
     summary.durationMs = performance.now() - started;
-    await producer?.disconnect().catch((error: unknown) => logger.warn({ error }, 'producer disconnect failed'));
+    if (producerConnected)
+      await producer?.disconnect().catch((error: unknown) => logger.warn({ error }, 'producer disconnect failed'));
     await store.close();
   }
   logger.info(summary, 'producer finished');
