@@ -4,6 +4,7 @@
  * JSON is written once, not per request.
  */
 import fs from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import type { DatasetSource, RawRecord } from '../source/dataset-source.ts';
 import { publicationInstant } from '../source/publication-time.ts';
 import { odsqlError } from './api-error.ts';
@@ -33,11 +34,30 @@ function compareStored(left: StoredRecord, right: StoredRecord): number {
 }
 
 /** Reads a JSONL file of API records; a bad line is named by file and line number. */
-export function readRecordsFile(file: string): RawRecord[] {
-  const lines = fs.readFileSync(file, 'utf8').split('\n');
+/** The file's lines, read a chunk at a time: a file of several copies of the data outgrows V8's longest string. */
+function* fileLines(file: string, chunkBytes = 16 * 1024 * 1024): Generator<string> {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const decoder = new StringDecoder('utf8');
+    const buffer = Buffer.alloc(chunkBytes);
+    let rest = '';
+    for (let read; (read = fs.readSync(fd, buffer, 0, chunkBytes, null)) > 0;) {
+      const lines = (rest + decoder.write(buffer.subarray(0, read))).split('\n');
+      rest = lines.pop()!;
+      yield* lines;
+    }
+    yield rest + decoder.end();
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export function readRecordsFile(file: string, chunkBytes?: number): RawRecord[] {
   const records: RawRecord[] = [];
-  lines.forEach((line, index) => {
-    if (line.trim() === '') return;
+  let index = -1;
+  for (const line of fileLines(file, chunkBytes)) {
+    index += 1;
+    if (line.trim() === '') continue;
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -48,7 +68,7 @@ export function readRecordsFile(file: string): RawRecord[] {
       throw new Error(`${file}:${index + 1}: expected a JSON object per line, found ${JSON.stringify(value)}`);
     }
     records.push(value as RawRecord);
-  });
+  }
   return records;
 }
 
