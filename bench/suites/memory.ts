@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { consumerGroupId } from '../../src/consumer/consumer-group.ts';
+import { JOB_NODE_FLAGS } from '../../charts/pipeline-pod.ts';
 import { IMAGE_RECALL_ENTRYPOINT } from '../../src/pipeline-defaults.ts';
 import {
   connectedPostgres,
@@ -33,16 +34,18 @@ const SIZES = [1, 10, 30] as const;
 const TARGET_MIB = 150;
 /** The largest size's peak may exceed the 1×'s by this much at most. */
 const TARGET_GROWTH = 0.1;
-/** `recall api --data` reads its file as one string; V8 refuses strings longer than this (2^29 - 24). */
-const MAX_STRING_LENGTH = 0x1fffffe8;
 
 interface Entry extends ChildOptions {
   readonly name: string;
 }
 
 const ENTRIES: readonly Entry[] = [
-  { name: `image (${IMAGE_RECALL_ENTRYPOINT})`, entry: IMAGE_RECALL_ENTRYPOINT },
-  { name: 'TypeScript (src/cli/recall.ts)', entry: 'src/cli/recall.ts' },
+  {
+    name: `as the Jobs run it (node ${JOB_NODE_FLAGS.join(' ')} ${IMAGE_RECALL_ENTRYPOINT})`,
+    entry: IMAGE_RECALL_ENTRYPOINT,
+    nodeArgs: JOB_NODE_FLAGS,
+  },
+  { name: 'TypeScript source, Node defaults (how the Jobs ran it before)', entry: 'src/cli/recall.ts' },
 ];
 
 /** The real records `times` times over, as JSONL in `dir`; copy 0 is the real file's lines unchanged. */
@@ -74,12 +77,11 @@ interface ApiChild {
   stop(): Promise<void>;
 }
 
-/** `recall api --data FILE --port 0` as a child; bench/records-api.ts for a file too big for it. */
+/** `recall api --data FILE --port 0` as a child. */
 async function startApi(file: string, env: NodeJS.ProcessEnv): Promise<ApiChild> {
-  const entry = fs.statSync(file).size < MAX_STRING_LENGTH ? ['src/cli/recall.ts', 'api'] : ['bench/records-api.ts'];
   const child: ChildProcessWithoutNullStreams = spawn(
     process.execPath,
-    [...entry, ...(entry.length === 2 ? ['--data', file, '--port', '0'] : [file])],
+    ['src/cli/recall.ts', 'api', '--data', file, '--port', '0'],
     { env: { ...env, RECALL_LOG_LEVEL: 'warn' } },
   );
   let stderr = '';

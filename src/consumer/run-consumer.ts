@@ -48,7 +48,7 @@ export interface ConsumerOptions {
   readonly kafka: KafkaSettings;
   /** Aborting stops the consumer cleanly: the batch in flight is finished and committed first. */
   readonly signal?: AbortSignal;
-  /** Fetch size per partition, which bounds a batch (kafkajs's default is 1 MiB). */
+  /** Fetch size per partition, which bounds a batch (default FETCH_BYTES_PER_PARTITION). */
   readonly maxBytesPerPartition?: number;
   readonly logger?: Logger;
 }
@@ -88,6 +88,13 @@ const CAUGHT_UP_POLL_MS = 500;
  * different rows.
  */
 const CONCURRENT_PARTITIONS = RECALL_TOPIC_PARTITIONS;
+/**
+ * A fetch holds this much per partition (kafkajs's default is 1 MiB; 4 MiB made the largest
+ * batches): a batch's messages, their parsed records, rows and COPY text are all alive together,
+ * times the partitions stored at once. 512 KiB, about 200 real records, keeps the consumer's peak
+ * near 140 MB at any input size (bench/suites/memory.ts) for a few more, smaller transactions.
+ */
+const FETCH_BYTES_PER_PARTITION = 512 * 1024;
 
 /** Work on a pooled connection; one that failed is closed, not reused (closing rolls back an open transaction). */
 async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -175,7 +182,8 @@ export async function runConsumer(options: ConsumerOptions): Promise<ConsumerSum
   let producerConnected: Promise<void> | undefined;
   const consumer = kafka.consumer({
     groupId,
-    maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
+    maxBytesPerPartition: options.maxBytesPerPartition ?? FETCH_BYTES_PER_PARTITION,
+    maxBytes: (options.maxBytesPerPartition ?? FETCH_BYTES_PER_PARTITION) * CONCURRENT_PARTITIONS,
     // How long a fetch waits on an idle partition; stopping waits for it, so a run that ends when
     // caught up keeps it short.
     maxWaitTimeInMs: options.untilCaughtUp ? 50 : 5000,

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { pipelineContainer } from '../../charts/pipeline-pod.ts';
+import { JOB_NODE_FLAGS, pipelineContainer } from '../../charts/pipeline-pod.ts';
 import { pipelineContext } from '../../charts/pipeline-context.ts';
 import { parseRecallPipeline } from '../../charts/api/recall-pipeline.ts';
 import { DEFAULT_PIPELINE_IMAGE, IMAGE_RECALL_ENTRYPOINT, PIPELINE_IMAGE_USER } from '../../src/pipeline-defaults.ts';
@@ -43,7 +43,7 @@ describe('Dockerfile', () => {
 
   it('holds the compiled entry point every pod runs, and no TypeScript to run by mistake', () => {
     const ctx = pipelineContext(parseRecallPipeline({ metadata: { name: 'p', namespace: 'n' }, spec: {} }));
-    expect(pipelineContainer(ctx, 'produce').command).toEqual(['node', IMAGE_RECALL_ENTRYPOINT]);
+    expect(pipelineContainer(ctx, 'produce').command).toEqual(['node', ...JOB_NODE_FLAGS, IMAGE_RECALL_ENTRYPOINT]);
     // Bundled from src/cli/recall.ts into dist/ by the build stage.
     const { scripts } = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
     expect(scripts.build).toMatch(
