@@ -98,7 +98,7 @@ describe('the RecallPipeline CRD generated from zod', () => {
       replicas: 1,
       retentionMs: 604_800_000,
     });
-    expect(spec.properties!.jobs!.properties!.resources!.properties!.limits!.properties!.memory!.default).toBe('512Mi');
+    expect(spec.properties!.jobs!.properties!.resources!.properties!.limits!.properties!.memory!.default).toBe('256Mi');
   });
 
   it('carries the cross-field rules as CEL', () => {

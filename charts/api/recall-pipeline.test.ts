@@ -22,8 +22,8 @@ describe('parseRecallPipeline', () => {
     expect(spec.postgres).toMatchObject({ mode: 'managed', table: DEFAULT_TABLE, database: 'recall' });
     expect(spec.airflow).toMatchObject({ enabled: true, schedule: '@daily', image: 'apache/airflow:3.3.2' });
     expect(spec.jobs.resources).toEqual({
-      requests: { cpu: '100m', memory: '256Mi' },
-      limits: { cpu: '1', memory: '512Mi' },
+      requests: { cpu: '100m', memory: '160Mi' },
+      limits: { cpu: '1', memory: '256Mi' },
     });
     expect(spec.tools.kafkaUi.enabled).toBe(false);
     expect(spec.tools.pgAdmin.enabled).toBe(false);

@@ -43,8 +43,12 @@ async function checkKafka(settings: KafkaSettings): Promise<string> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const cluster = await admin.describeCluster();
-    return `Kafka cluster ${cluster.clusterId} with ${cluster.brokers.length} broker(s) at ${settings.brokers.join(',')}`;
+    const [cluster, topics] = await Promise.all([admin.describeCluster(), admin.listTopics()]);
+    const names = topics.filter((topic) => !topic.startsWith('__')).sort();
+    return (
+      `Kafka cluster ${cluster.clusterId} with ${cluster.brokers.length} broker(s) at ${settings.brokers.join(',')}; ` +
+      `topics: ${names.join(', ')}`
+    );
   } finally {
     await admin.disconnect();
   }

@@ -1,16 +1,19 @@
 /**
- * Throwaway pods of the end-to-end tests: a Node.js script in our own image (present on every
- * node, here and on a laptop), held to the same security baseline as the product's pods.
+ * Throwaway pods of the end-to-end tests: a Node.js script, or a `recall` command, in our own image
+ * (present on every node, here and on a laptop), held to the same security baseline as the
+ * product's pods. The image holds Node's own modules and the recall bundle, no node_modules.
  */
-import { DEFAULT_PIPELINE_IMAGE } from '../../src/pipeline-defaults.ts';
+import { DEFAULT_PIPELINE_IMAGE, IMAGE_RECALL_ENTRYPOINT } from '../../src/pipeline-defaults.ts';
 import { StopWaiting } from '../until.ts';
 import { eventually, kubectl, kubectlJson } from './kind-fixture.ts';
 
 export interface ScriptPodOptions {
   readonly name: string;
   readonly namespace: string;
-  /** The body of an async function, run by `node -e`. */
-  readonly script: string;
+  /** The body of an async function, run by `node -e`; or, with `recall`, the command's arguments. */
+  readonly script?: string;
+  readonly recall?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
   /** Pins the pod to this node (by label, so the scheduler still places its volumes). */
   readonly node?: string;
   /** A claim mounted at /data. */
@@ -21,7 +24,7 @@ export interface ScriptPodOptions {
 }
 
 export function nodeScriptPod(options: ScriptPodOptions): object {
-  const program = `(async () => {${options.script}\n})().catch((error) => { console.error(error); process.exit(1); })`;
+  const program = `(async () => {${options.script ?? ''}\n})().catch((error) => { console.error(error); process.exit(1); })`;
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -50,10 +53,13 @@ export function nodeScriptPod(options: ScriptPodOptions): object {
           image: DEFAULT_PIPELINE_IMAGE,
           imagePullPolicy: 'IfNotPresent',
           // kafkajs's negative timer warning would otherwise mix into the output the tests read.
-          command: ['node', '--disable-warning=TimeoutNegativeWarning', '-e', program],
+          command: options.recall
+            ? ['node', IMAGE_RECALL_ENTRYPOINT, ...options.recall]
+            : ['node', '--disable-warning=TimeoutNegativeWarning', '-e', program],
           env: [
             { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
             { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+            ...Object.entries(options.env ?? {}).map(([name, value]) => ({ name, value })),
           ],
           resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
           securityContext: {
