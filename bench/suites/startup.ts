@@ -1,7 +1,7 @@
 /**
  * A scheduled run as a Job pays it, start-up included: `recall produce` then `recall consume
  * --until-caught-up` as two processes, first for the 8,810 real records, then for a run with
- * nothing new. Side by side in one run: this checkout as its image runs it (compiled, dist/)
+ * nothing new. Side by side in one run: this checkout as the Jobs run it (the bundle, their Node flags)
  * against the baseline commit, checked out into a git worktree and run as its image ran the Jobs
  * (the TypeScript source). Each process's time splits into start-up (process start to its first
  * network connection), work (to its summary line) and shutdown (to its exit).
@@ -10,6 +10,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { JOB_NODE_FLAGS } from '../../charts/pipeline-pod.ts';
 import { startRecallApi } from '../../src/api-server/recall-api.ts';
 import { IMAGE_RECALL_ENTRYPOINT } from '../../src/pipeline-defaults.ts';
 import { cacheDir } from '../../test/infra/context.ts';
@@ -40,6 +41,7 @@ const REPORT_PHASES =
 interface Variant {
   readonly name: string;
   readonly cwd: string;
+  readonly nodeArgs: readonly string[];
   readonly entry: string;
 }
 
@@ -54,7 +56,14 @@ async function timed(variant: Variant, args: readonly string[], env: NodeJS.Proc
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    ['--disable-warning=TimeoutNegativeWarning', '--import', REPORT_PHASES, variant.entry, ...args],
+    [
+      '--disable-warning=TimeoutNegativeWarning',
+      ...variant.nodeArgs,
+      '--import',
+      REPORT_PHASES,
+      variant.entry,
+      ...args,
+    ],
     { cwd: variant.cwd, env: { ...env, RECALL_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -95,8 +104,18 @@ export const startupSuite: BenchSuite = {
   async run(print) {
     execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' });
     const variants: Variant[] = [
-      { name: `baseline ${BASELINE_COMMIT} (TypeScript)`, cwd: baselineWorktree(), entry: 'src/cli/recall.ts' },
-      { name: 'this checkout (compiled, as the image runs it)', cwd: process.cwd(), entry: IMAGE_RECALL_ENTRYPOINT },
+      {
+        name: `baseline ${BASELINE_COMMIT} (TypeScript)`,
+        cwd: baselineWorktree(),
+        nodeArgs: [],
+        entry: 'src/cli/recall.ts',
+      },
+      {
+        name: 'this checkout, as the Jobs run it',
+        cwd: process.cwd(),
+        nodeArgs: JOB_NODE_FLAGS,
+        entry: IMAGE_RECALL_ENTRYPOINT,
+      },
     ];
     const connections = await sinkConnections();
     const api = await startRecallApi({ dataFile: RAPPELCONSO0_RECORDS, host: '127.0.0.1' });
