@@ -16,8 +16,10 @@ export type PipelineStep = (typeof PIPELINE_STEPS)[number];
  * Node flags of the producer and consumer pods (bench/suites/memory.ts runs them with these too).
  * By default V8 lets a process that allocates fast grow its young generation to 3 × 16 MB and its
  * old space far past what is alive, which for the consumer was 376 MB at the real records' size and
- * 609 MB at 30 times it, while its live heap stays under 60 MB. With these the peak stays near
- * 140 MB at every size, for about a fifth more CPU in minor collections.
+ * 609 MB at 30 times it, while its live heap stays under 60 MB. With these the peak stays under
+ * 150 MB at every size, at a real price in collections: the consumer's CPU at 10 times the records
+ * went from 7-9 s to 17-20 s, the producer's up by 30-50 %. A Job that runs once a day can pay
+ * that; one OOM-killed at the pod's limit loads nothing.
  */
 export const JOB_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--max-old-space-size=96'];
 

@@ -91,10 +91,11 @@ const CONCURRENT_PARTITIONS = RECALL_TOPIC_PARTITIONS;
 /**
  * A fetch holds this much per partition (kafkajs's default is 1 MiB; 4 MiB made the largest
  * batches): a batch's messages, their parsed records, rows and COPY text are all alive together,
- * times the partitions stored at once. 512 KiB, about 200 real records, keeps the consumer's peak
- * near 140 MB at any input size (bench/suites/memory.ts) for a few more, smaller transactions.
+ * times the partitions stored at once. 256 KiB, about 100 real records, keeps the consumer's peak
+ * near 120 MB at 1, 10 and 30 times the real records (bench/suites/memory.ts; 512 KiB: 122 to
+ * 145 MB), for more, smaller transactions at about the same CPU.
  */
-const FETCH_BYTES_PER_PARTITION = 512 * 1024;
+const FETCH_BYTES_PER_PARTITION = 256 * 1024;
 
 /** Work on a pooled connection; one that failed is closed, not reused (closing rolls back an open transaction). */
 async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {

@@ -89,7 +89,12 @@ export async function copyUpsertWithSheets(
   const forTable = new Set(latestPerKey(rows, 'reference_fiche'));
   const forSheets = new Set(latestPerKey(rows, 'record_id'));
   const staged = rows.filter((row) => forTable.has(row) || forSheets.has(row));
-  await stage(client, table, staged, ['for_table', 'for_sheets'], (row) => [forTable.has(row), forSheets.has(row)]);
+  // Staged in the sheets table's shape (the same columns), and the sheets merged first: until the
+  // recall table's own merge, the transaction holds no lock on it.
+  await stage(client, sheetsTable(table), staged, ['for_table', 'for_sheets'], (row) => [
+    forTable.has(row),
+    forSheets.has(row),
+  ]);
   await client.query(
     upsertStatement(sheetsTable(table), `SELECT ${COLUMN_LIST} FROM ${STAGING} WHERE for_sheets`, 'record_id'),
   );
