@@ -67,6 +67,8 @@ export class LeaderElector {
   #lastRenewal = 0;
   #observed: { holder: string; renewTime: string; at: number } | undefined;
   #timer: NodeJS.Timeout | undefined;
+  /** The attempt in flight, if any: a release waits for it, or a renewal landing after would undo it. */
+  #attempt: Promise<void> | undefined;
   #stopped = false;
 
   constructor(api: KubeApi, options: LeaderElectionOptions, callbacks: LeadershipCallbacks) {
@@ -80,12 +82,13 @@ export class LeaderElector {
   }
 
   start(): void {
-    void this.#tick();
+    this.#attempt = this.#tick();
   }
 
   /** Stops campaigning; a leader hands the lease back so another replica takes over at once. */
   async release(): Promise<void> {
     this.#stop();
+    await this.#attempt;
     if (!this.#leading) return;
     this.#setLeading(false);
     try {
@@ -126,7 +129,9 @@ export class LeaderElector {
     } else if (this.#leading && now - this.#lastRenewal > this.#options.renewDeadlineMs) {
       this.#setLeading(false);
     }
-    this.#timer = setTimeout(() => void this.#tick(), this.#options.retryPeriodMs);
+    this.#timer = setTimeout(() => {
+      this.#attempt = this.#tick();
+    }, this.#options.retryPeriodMs);
   }
 
   #setLeading(leading: boolean): void {
