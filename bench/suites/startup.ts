@@ -6,7 +6,7 @@
  * (the TypeScript source). Each process's time splits into start-up (process start to its first
  * network connection), work (to its summary line) and shutdown (to its exit).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -22,27 +22,15 @@ import {
   uniqueName,
 } from '../../test/integration/recall-topic-fixture.ts';
 import { RAPPELCONSO0_RECORDS } from '../../test/real-data.ts';
+import { runRecallInChild, type ChildOptions } from '../recall-child.ts';
 import { seconds, table, type BenchSuite } from '../suite.ts';
 
 /** main before the data plane's start-up work (issue: "faster start"). */
 const BASELINE_COMMIT = 'b392bda';
 const ROUNDS = 5;
 
-/**
- * Preloaded into each process: when it opened its first connection (diagnostics_channel sees every
- * client socket), when it wrote its summary line, and when it exited, in ms since it started.
- */
-const REPORT_PHASES =
-  'data:text/javascript,import dc from "node:diagnostics_channel";let f,o;' +
-  'dc.subscribe("net.client.socket",()=>{f??=performance.now()});' +
-  'const w=process.stdout.write.bind(process.stdout);process.stdout.write=(...a)=>{o??=performance.now();return w(...a)};' +
-  'process.on("exit",()=>process.stderr.write(`phases ${f} ${o} ${performance.now()}\\n`))';
-
-interface Variant {
+interface Variant extends ChildOptions {
   readonly name: string;
-  readonly cwd: string;
-  readonly nodeArgs: readonly string[];
-  readonly entry: string;
 }
 
 interface Phases {
@@ -53,32 +41,16 @@ interface Phases {
 }
 
 async function timed(variant: Variant, args: readonly string[], env: NodeJS.ProcessEnv): Promise<Phases> {
-  const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    [
-      '--disable-warning=TimeoutNegativeWarning',
-      ...variant.nodeArgs,
-      '--import',
-      REPORT_PHASES,
-      variant.entry,
-      ...args,
-    ],
-    { cwd: variant.cwd, env: { ...env, RECALL_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  const wallMs = performance.now() - started;
-  if (code !== 0) throw new Error(`${variant.name}: recall ${args[0]} exited with ${code}: ${stderr.slice(-1500)}`);
-  const [, first, summary, exit] = /phases (\S+) (\S+) (\S+)/.exec(stderr)!.map(Number);
-  // The parent's view includes what the child's clock cannot see: exec and Node's own bootstrap.
-  const unseen = wallMs - exit!;
+  const run = await runRecallInChild(args, env, variant);
+  const [first, summary] = [run.firstConnectMs, run.firstOutputMs];
+  if (first === undefined || summary === undefined)
+    throw new Error(`${variant.name}: recall ${args[0]} made no connection or printed nothing`);
   return {
-    wallMs,
-    startupMs: unseen + first!,
-    workMs: summary! - first!,
-    shutdownMs: exit! - summary!,
+    wallMs: run.wallMs,
+    // The parent's view includes what the child's clock cannot see: exec and Node's own bootstrap.
+    startupMs: run.unseenMs + first,
+    workMs: summary - first,
+    shutdownMs: run.wallMs - run.unseenMs - summary,
   };
 }
 
