@@ -1,6 +1,7 @@
 /**
  * Airflow 3 for one pipeline, LocalExecutor: the metadata database (in the pipeline's PostgreSQL
- * server) and the Job that creates and migrates it, then scheduler, dag-processor and api-server.
+ * server) and the Job that creates and migrates it, then scheduler, dag-processor, triggerer and
+ * api-server.
  * The scheduler runs the DAG's KubernetesPodOperator tasks, so it alone has a ServiceAccount, bound
  * in its namespace only to the pod launcher ClusterRole of the operator's install: it may launch and
  * watch pods there and nothing more. The pods it launches come from the pod templates in a
@@ -11,6 +12,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DEFAULT_POSTGRES_IMAGE } from './api/postgres-spec.ts';
 import { DAG_FILE_NAME, POD_TEMPLATE_DIR, POD_TEMPLATE_FILES } from './airflow-dag.ts';
+import { airflowLogin } from './airflow-login.ts';
 import { generatedSecret } from './generated-secret.ts';
 import { postgresEnv, type PipelineContext } from './pipeline-context.ts';
 import { pipelinePodLabels, pipelinePodSpec } from './pipeline-pod.ts';
@@ -18,6 +20,11 @@ import { containerSecurityContext, podSecurityContext, resourceRequirements, scr
 
 export const AIRFLOW_COMPONENT = 'airflow';
 export const AIRFLOW_API_PORT = 8080;
+/**
+ * Airflow's log server, which the scheduler runs: with LocalExecutor the tasks run, and write their
+ * logs, in the scheduler's pod, and the api-server fetches a task's log from here.
+ */
+export const AIRFLOW_TASK_LOG_PORT = 8793;
 
 /** KubernetesPodOperator merges its settings into the template's container of this name. */
 export const KPO_BASE_CONTAINER = 'base';
@@ -75,7 +82,7 @@ const CREATE_DATABASE_SCRIPT = [
     `|| psql -c "CREATE DATABASE \\"$AIRFLOW_DATABASE\\""`,
 ].join('\n');
 
-type AirflowCommand = 'scheduler' | 'dag-processor' | 'api-server';
+type AirflowCommand = 'scheduler' | 'dag-processor' | 'triggerer' | 'api-server';
 
 export class AirflowConstruct extends Construct {
   constructor(scope: Construct, id: string, ctx: PipelineContext) {
@@ -93,6 +100,7 @@ export class AirflowConstruct extends Construct {
       podTemplates: ctx.objectName('airflow-pod-templates'),
       migrate: ctx.objectName('airflow-db-migrate'),
       api: ctx.objectName('airflow-api-server'),
+      login: ctx.objectName('airflow-login'),
     };
     const labelsOf = (component: string) => ({ ...ctx.labels, ...ctx.selector(component) });
     const labels = labelsOf(AIRFLOW_COMPONENT);
@@ -106,6 +114,13 @@ export class AirflowConstruct extends Construct {
         [SECRET_KEYS.apiSecretKey]: 'alphanumeric-64',
       },
       // The Fernet key decrypts what Airflow stored in its metadata database.
+      retain: ctx.databaseOutlivesPipeline,
+    });
+    const login = airflowLogin(this, 'login', {
+      secretName: names.login,
+      labels,
+      airflowHome: AIRFLOW_HOME,
+      // Kept with the metadata database it guards, like the keys above.
       retain: ctx.databaseOutlivesPipeline,
     });
 
@@ -151,8 +166,13 @@ export class AirflowConstruct extends Construct {
         value: `http://${names.api}:${AIRFLOW_API_PORT}/execution/`,
       },
       ...airflowDatabaseEnv,
+      // A task records the host it ran on, and the api-server fetches its log from that host's log
+      // server. A pod's hostname resolves in the pod only; its IP is reachable from the api-server.
+      { name: 'AIRFLOW__CORE__HOSTNAME_CALLABLE', value: 'airflow.utils.net.get_host_ip_address' },
+      { name: 'AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT', value: String(AIRFLOW_TASK_LOG_PORT) },
       fromSecret('AIRFLOW__CORE__FERNET_KEY', SECRET_KEYS.fernetKey),
       fromSecret('AIRFLOW__API_AUTH__JWT_SECRET', SECRET_KEYS.jwtSecret),
+      // Also what the api-server signs its log requests with and the log server checks them with.
       fromSecret('AIRFLOW__API__SECRET_KEY', SECRET_KEYS.apiSecretKey),
       // What the DAG needs to know about its pipeline.
       { name: 'RECALL_PIPELINE', value: ctx.name },
@@ -163,11 +183,15 @@ export class AirflowConstruct extends Construct {
 
     const home = scratchVolume('airflow-home', AIRFLOW_HOME);
     const tmp = scratchVolume('tmp', '/tmp');
-    const airflowContainer = (name: string, args: string[]): k8s.Container => ({
+    const airflowContainer = (
+      name: string,
+      run: Pick<k8s.Container, 'command' | 'args'>,
+      containerEnv: k8s.EnvVar[] = env,
+    ): k8s.Container => ({
       name,
       image: airflow.image,
-      args,
-      env,
+      ...run,
+      env: containerEnv,
       resources: resourceRequirements(airflow.resources),
       // The image writes only under AIRFLOW_HOME and /tmp, both scratch volumes here.
       securityContext: containerSecurityContext({ readOnlyRootFilesystem: true }),
@@ -199,7 +223,7 @@ export class AirflowConstruct extends Construct {
         backoffLimit: 6,
         template: {
           metadata: { labels: labelsOf('airflow-db-migrate') },
-          spec: podSpec([airflowContainer('db-migrate', ['db', 'migrate'])], {
+          spec: podSpec([airflowContainer('db-migrate', { args: ['db', 'migrate'] })], {
             restartPolicy: 'Never',
             initContainers: [
               {
@@ -217,48 +241,72 @@ export class AirflowConstruct extends Construct {
       },
     });
 
-    const waitForMigrations: k8s.Container = {
-      ...airflowContainer('wait-for-migrations', ['db', 'check-migrations', '--migration-wait-timeout', '600']),
-    };
+    const waitForMigrations = airflowContainer('wait-for-migrations', {
+      args: ['db', 'check-migrations', '--migration-wait-timeout', '600'],
+    });
     const deployment = (
       command: AirflowCommand,
-      extra: Partial<k8s.Container>,
-      podExtra: Partial<k8s.PodSpec> = {},
+      options: {
+        env?: k8s.EnvVar[];
+        container?: Partial<k8s.Container>;
+        initContainers?: k8s.Container[];
+        pod?: Partial<k8s.PodSpec>;
+      },
     ) => {
       const component = `airflow-${command}`;
       const selector = ctx.selector(component);
+      const containerEnv = options.env ?? env;
       new k8s.KubeDeployment(this, command, {
         metadata: { name: ctx.objectName(component), labels: labelsOf(component) },
         spec: {
-          // Suspending the pipeline stops the scheduler: no DAG run starts, the UI stays up.
-          replicas: command === 'scheduler' && ctx.spec.suspend ? 0 : 1,
+          replicas: 1,
           // One scheduler at a time: LocalExecutor runs tasks in its pod.
           strategy: { type: 'Recreate' },
           selector: { matchLabels: selector },
           template: {
             metadata: { labels: labelsOf(component) },
-            spec: podSpec([{ ...airflowContainer(command, [command]), ...extra }], {
-              initContainers: [waitForMigrations],
-              ...podExtra,
+            spec: podSpec([{ ...airflowContainer(command, { args: [command] }, containerEnv), ...options.container }], {
+              initContainers: [waitForMigrations, ...(options.initContainers ?? [])],
+              ...options.pod,
             }),
           },
         },
       });
     };
 
-    deployment(
-      'scheduler',
-      { livenessProbe: jobCheckProbe('SchedulerJob') },
-      { serviceAccountName: names.serviceAccount, automountServiceAccountToken: true },
-    );
-    deployment('dag-processor', { livenessProbe: jobCheckProbe('DagProcessorJob') });
-    deployment('api-server', {
-      ports: [{ name: 'http', containerPort: AIRFLOW_API_PORT }],
-      readinessProbe: {
-        httpGet: { path: '/api/v2/monitor/health', port: k8s.IntOrString.fromString('http') },
-        periodSeconds: 10,
-        timeoutSeconds: 5,
+    // Only the pods that read the DAG file know spec.suspend, so a change of it rolls them and not
+    // the api-server, nor the migration Job, whose pod template is immutable.
+    const dagEnv: k8s.EnvVar[] = [...env, { name: 'RECALL_SUSPENDED', value: String(ctx.spec.suspend) }];
+    deployment('scheduler', {
+      env: dagEnv,
+      container: {
+        ports: [{ name: 'task-logs', containerPort: AIRFLOW_TASK_LOG_PORT }],
+        livenessProbe: jobCheckProbe('SchedulerJob'),
       },
+      // The DAG's pause follows spec.suspend: the DAG file creates it paused or not, and each start of
+      // the scheduler, which a change of spec.suspend causes, sets it again. A suspended pipeline
+      // keeps its scheduler, so the UI shows the DAG paused rather than a scheduler gone. Harmless
+      // before the DAG's first parse: the command finds nothing to change and exits 0.
+      initContainers: [
+        airflowContainer('apply-suspend', { args: ['dags', ctx.spec.suspend ? 'pause' : 'unpause', ctx.name] }, dagEnv),
+      ],
+      pod: { serviceAccountName: names.serviceAccount, automountServiceAccountToken: true },
+    });
+    deployment('dag-processor', { env: dagEnv, container: { livenessProbe: jobCheckProbe('DagProcessorJob') } });
+    // Runs the triggers of deferred tasks. The DAG defers none today, but a user's DAG edits or a
+    // provider upgrade may (KubernetesPodOperator's deferrable mode), and Airflow 3 counts on it.
+    deployment('triggerer', { container: { livenessProbe: jobCheckProbe('TriggererJob') } });
+    deployment('api-server', {
+      env: [...env, ...login.apiServerEnv],
+      container: {
+        ports: [{ name: 'http', containerPort: AIRFLOW_API_PORT }],
+        readinessProbe: {
+          httpGet: { path: '/api/v2/monitor/health', port: k8s.IntOrString.fromString('http') },
+          periodSeconds: 10,
+          timeoutSeconds: 5,
+        },
+      },
+      initContainers: [airflowContainer('write-login', login.writePasswordsFile.run, login.writePasswordsFile.env)],
     });
     new k8s.KubeService(this, 'api-server-service', {
       metadata: { name: names.api, labels: labelsOf('airflow-api-server') },

@@ -16,3 +16,17 @@ export const PLACEHOLDER_DAG = `# Placeholder: the RecallPipeline DAG comes from
  */
 export const POD_TEMPLATE_DIR = '/opt/airflow/pod-templates';
 export const POD_TEMPLATE_FILES = { produce: 'produce.yaml', consume: 'consume.yaml' } as const;
+
+/**
+ * How the operator knows the pods of Airflow's runs (operator/airflow-runs.ts). KubernetesPodOperator
+ * labels every pod it launches with `kubernetes_pod_operator`, `run_id` (shortened to fit a label
+ * value) and `try_number`; the DAG's steps add the full run id, the pipeline, and whether Airflow
+ * would retry the step, under the names below (the DAG file spells them too; a test checks both).
+ */
+export const AIRFLOW_STEP_POD = {
+  selector: 'kubernetes_pod_operator=True',
+  runLabel: 'run_id',
+  tryLabel: 'try_number',
+  runIdAnnotation: 'rappelconso.io/airflow-run-id',
+  finalTryLabel: 'rappelconso.io/final-try',
+} as const;

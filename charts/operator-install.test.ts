@@ -78,9 +78,9 @@ describe('the operator install', () => {
     expect(rules.some((rule) => rule.apiGroups.includes('events.k8s.io'))).toBe(false);
   });
 
-  it('holds no pod rights beyond reading run reports: the Airflow launcher is granted through bind', () => {
+  it('never launches pods, it reads run reports and removes the pods Airflow leaves: the Airflow launcher is granted through bind', () => {
     const rules = operatorRules as Rule[];
-    expect(verbsOn(rules, '', 'pods')).toEqual(['list']);
+    expect(verbsOn(rules, '', 'pods')).toEqual(['delete', 'list', 'watch']);
     expect(verbsOn(rules, '', 'pods/log')).toEqual([]);
     expect(rules.filter((rule) => rule.verbs.includes('bind') || rule.verbs.includes('escalate'))).toEqual([
       {

@@ -74,8 +74,9 @@ export const operatorRules: k8s.PolicyRule[] = [
     resourceNames: [AIRFLOW_POD_LAUNCHER_CLUSTER_ROLE],
   },
   { apiGroups: ['kafka.strimzi.io'], resources: ['kafkas', 'kafkanodepools', 'kafkatopics'], verbs: CHILD_VERBS },
-  // The counts of a finished run are in its pods' termination messages.
-  { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
+  // The counts of a finished run are in its pods' termination messages; the pods Airflow's runs
+  // leave are watched, read, and deleted once their run is in the status.
+  { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch', 'delete'] },
   // Events on the pipelines it reconciles, posted as core/v1 Events.
   { apiGroups: [''], resources: ['events'], verbs: ['create'] },
 ];

@@ -254,6 +254,8 @@ const externalDatabase: RecallPipelineInput = {
 
 /** A variable whose name says it holds a credential. */
 const SECRET_NAME = /PASSWORD|SECRET|FERNET|TOKEN|_KEY$/;
+/** Where a secret is kept, such as Airflow's passwords file: a path, not the secret. */
+const SECRET_PATH = /_FILE$/;
 /** `scheme://user:password@`, leaving out format strings whose parts are placeholders. */
 const CREDENTIALS_IN_URL = /:\/\/[^\s/:@%]+:[^\s/@%]+@/;
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi)?$/;
@@ -377,7 +379,7 @@ describe.each([
     for (const { at, container } of containers) {
       for (const variable of container.env ?? []) {
         const where = `${at} ${variable.name}`;
-        if (SECRET_NAME.test(variable.name)) {
+        if (SECRET_NAME.test(variable.name) && !SECRET_PATH.test(variable.name)) {
           expect(variable.value, where).toBeUndefined();
           expect(variable.valueFrom?.secretKeyRef, where).toBeDefined();
         }
@@ -444,11 +446,13 @@ describe('buildPipelineObjects, other modes', () => {
     expect(find(objects, 'KafkaTopic', 'shared-topic-main').metadata.namespace).toBe('default');
   });
 
-  it('suspended: run Jobs suspended and the scheduler scaled to zero', () => {
+  it('suspended: run Jobs suspended, and the scheduler kept to pause the DAG (airflow-construct.test.ts)', () => {
     const paused = { metadata: { name: 'paused' }, spec: { suspend: true } };
     const objects = buildPipelineObjects(paused);
     expect(runJob(paused, 'produce', 1).spec.suspend).toBe(true);
-    expect(find(objects, 'Deployment', 'paused-airflow-scheduler').spec.replicas).toBe(0);
+    const scheduler = find(objects, 'Deployment', 'paused-airflow-scheduler');
+    expect(scheduler.spec.replicas).toBe(1);
+    expect(scheduler.spec.template.spec.initContainers[1].args).toEqual(['dags', 'pause', 'paused']);
   });
 
   it('owns its objects when the pipeline has a uid, so deleting it deletes them', () => {

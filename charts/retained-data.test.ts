@@ -34,7 +34,7 @@ describe('postgres.managed.onDelete', () => {
   it('retains by default: the volume claims, and the Secrets that unlock the database, unowned and labelled', () => {
     const objects = build({});
     expect(retentionPolicy(objects)).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
-    for (const name of ['keep-postgres', 'keep-airflow']) {
+    for (const name of ['keep-postgres', 'keep-airflow', 'keep-airflow-login']) {
       const secret = find(objects, 'Secret', name);
       expect(keysToGenerate(secret)).toBeDefined();
       expect(secret.metadata.ownerReferences, name).toBeUndefined();
@@ -60,13 +60,15 @@ describe('postgres.managed.onDelete', () => {
     }
   });
 
-  it('retains Airflow’s keys when its metadata database is on an external server, never ours to delete', () => {
+  it('retains Airflow’s keys and login when its metadata database is on an external server, never ours to delete', () => {
     const objects = build({
       postgres: { mode: 'external', external: { host: 'db.example', secretRef: { name: 'db' } } },
     });
-    const secret = find(objects, 'Secret', 'keep-airflow');
-    expect(secret.metadata.labels?.[RETAIN_LABEL]).toBe('true');
-    expect(secret.metadata.ownerReferences).toBeUndefined();
+    for (const name of ['keep-airflow', 'keep-airflow-login']) {
+      const secret = find(objects, 'Secret', name);
+      expect(secret.metadata.labels?.[RETAIN_LABEL], name).toBe('true');
+      expect(secret.metadata.ownerReferences, name).toBeUndefined();
+    }
   });
 
   it('refuses a policy Kubernetes does not know', () => {

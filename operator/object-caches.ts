@@ -5,15 +5,19 @@
  */
 import type * as k8s from '@kubernetes/client-node';
 import { API_GROUP_VERSION, PLURAL } from '../charts/api/group.ts';
-import { MANAGED_BY } from '../charts/labels.ts';
+import { AIRFLOW_STEP_POD } from '../charts/airflow-dag.ts';
+import { MANAGED_BY, PIPELINE_ANNOTATION } from '../charts/labels.ts';
 import type { ClusterAccess } from './cluster-access.ts';
 import { isApiError, type JsonList, type JsonObject, type KubeApi } from './kube-api.ts';
-import { collectionPath, kindKey, OWNED_KINDS, type OwnedKind } from './owned-kinds.ts';
+import { AIRFLOW_STEP_POD_KIND, collectionPath, kindKey, OWNED_KINDS, type OwnedKind } from './owned-kinds.ts';
 import { ResilientInformer } from './resilient-informer.ts';
 
 export const MANAGED_BY_SELECTOR = `app.kubernetes.io/managed-by=${MANAGED_BY}`;
 
 export const PIPELINE_KIND = { apiVersion: API_GROUP_VERSION, plural: PLURAL } as const;
+
+/** The pods Airflow launches for pipelines' DAG runs (operator/airflow-runs.ts), and only those. */
+export const AIRFLOW_STEP_POD_SELECTOR = `${MANAGED_BY_SELECTOR},${AIRFLOW_STEP_POD.selector}`;
 
 export interface CacheEvents {
   onPipeline: (pipeline: JsonObject, deleted: boolean) => void;
@@ -29,6 +33,7 @@ export interface ObjectCachesOptions {
 
 export class ObjectCaches {
   readonly pipelines: ResilientInformer<k8s.KubernetesObject>;
+  readonly #airflowStepPods: ResilientInformer<k8s.KubernetesObject>;
   readonly #children = new Map<string, ResilientInformer<k8s.KubernetesObject>>();
   readonly #synced = new Set<string>();
 
@@ -58,6 +63,12 @@ export class ObjectCaches {
       undefined,
       events.onPipeline,
     );
+    this.#airflowStepPods = informer(
+      'Airflow step Pod',
+      collectionPath(AIRFLOW_STEP_POD_KIND, options.namespace),
+      AIRFLOW_STEP_POD_SELECTOR,
+      events.onChild,
+    );
     for (const kind of OWNED_KINDS) {
       this.#children.set(
         kindKey(kind),
@@ -68,15 +79,27 @@ export class ObjectCaches {
 
   /** True once every informer has listed its objects at least once. */
   get synced(): boolean {
-    return this.#synced.size === this.#children.size + 1;
+    return this.#synced.size === this.#children.size + 2;
   }
 
   async start(): Promise<void> {
-    await Promise.all([this.pipelines, ...this.#children.values()].map((informer) => informer.start()));
+    await Promise.all(this.#all().map((informer) => informer.start()));
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.pipelines, ...this.#children.values()].map((informer) => informer.stop()));
+    await Promise.all(this.#all().map((informer) => informer.stop()));
+  }
+
+  #all(): ResilientInformer<k8s.KubernetesObject>[] {
+    return [this.pipelines, this.#airflowStepPods, ...this.#children.values()];
+  }
+
+  /** The pods of the pipeline's DAG runs that Airflow left for the operator to read. */
+  airflowStepPods(namespace: string, pipeline: string): JsonObject[] {
+    return this.#airflowStepPods
+      .list(namespace)
+      .map((pod) => ({ apiVersion: 'v1', kind: 'Pod', ...(pod as JsonObject) }))
+      .filter((pod) => pod.metadata?.annotations?.[PIPELINE_ANNOTATION] === pipeline);
   }
 
   pipeline(namespace: string, name: string): JsonObject | undefined {

@@ -28,13 +28,19 @@ export const OWNED_KINDS: readonly OwnedKind[] = [
   { apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaTopic', plural: 'kafkatopics' },
 ];
 
+/**
+ * Not created by the operator, and not pruned: the pods Airflow's DAG runs leave, which it watches
+ * and deletes once their run is in the status (operator/airflow-runs.ts).
+ */
+export const AIRFLOW_STEP_POD_KIND: OwnedKind = { apiVersion: 'v1', kind: 'Pod', plural: 'pods' };
+
 /** `apiVersion/kind`, the key of a kind in maps. */
 export function kindKey(object: { apiVersion: string; kind: string }): string {
   return `${object.apiVersion}/${object.kind}`;
 }
 
 export function ownedKind(object: { apiVersion: string; kind: string }): OwnedKind {
-  const found = OWNED_KINDS.find((candidate) => kindKey(candidate) === kindKey(object));
+  const found = [...OWNED_KINDS, AIRFLOW_STEP_POD_KIND].find((candidate) => kindKey(candidate) === kindKey(object));
   if (!found) throw new Error(`the operator does not manage ${kindKey(object)}: add it to operator/owned-kinds.ts`);
   return found;
 }

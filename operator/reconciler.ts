@@ -5,10 +5,11 @@
  *    and no retry: only a new spec can fix it);
  * 2. synthesize its objects with the charts; apply each one whose live copy differs (server-side
  *    apply, forced, one field manager); create-only Secrets are created once with fresh values;
- * 3. observe the children and advance the run (producer Job, then consumer Job);
+ * 3. observe the children and advance the run (producer Job, then consumer Job), or follow the
+ *    run Airflow started from its pods, whose reports reach the status the same way;
  * 4. prune the objects this pipeline owned that are no longer desired, found by the operator's own
  *    labels and the pipeline's controller reference, never anything else;
- * 5. write the status, only when it changed.
+ * 5. write the status, only when it changed; then delete the pods of a finished Airflow run it shows.
  *
  * Every namespaced child has a controller owner reference to the pipeline, so deleting the
  * pipeline deletes them through Kubernetes' garbage collector: no finalizer (see
@@ -43,6 +44,7 @@ import { kindKey, objectPath, OWNED_KINDS } from './owned-kinds.ts';
 import { nextStatus, normalized, sameStatus, type Observation } from './pipeline-status.ts';
 import { ownerKey, pipelineKey, splitKey } from './pipeline-key.ts';
 import { ownershipChange } from './retained-owner.ts';
+import { airflowRuns, airflowRunToRecord, lostAirflowRun, planAirflowRun } from './airflow-runs.ts';
 import { readRunReport, withReports, type RunReports } from './run-reports.ts';
 import { jobOutcome, planRun, requestedRun, type LastRun, type RunPlan } from './runs.ts';
 import { generateSecretData } from './secret-values.ts';
@@ -138,6 +140,7 @@ export class Reconciler {
       checkpoint: lastRun.reports?.produce?.checkpoint,
       totalRecordsLoaded: lastRun.reports?.consume?.tableRows,
     });
+    await this.#deleteShownAirflowPods(ctx, lastRun.lastRun);
     if (failures.length > 0) {
       await this.#deps.events.record(pipeline, 'Warning', 'ApplyFailed', failures.join('; '));
       throw new Error(`${key}: ${failures.length} object(s) could not be applied: ${failures.join('; ')}`);
@@ -224,6 +227,13 @@ export class Reconciler {
       );
       return job && controlledBy(job, uid) ? job : undefined;
     };
+    const airflow = this.#airflowPlan(ctx, lastRun, now);
+    if (airflow) {
+      if (airflow.event) {
+        await this.#deps.events.record(pipeline, airflow.event.type, airflow.event.reason, airflow.event.message);
+      }
+      return airflow;
+    }
     const plan = planRun({
       lastRun,
       requested: requestedRun(pipeline, lastRun, ctx.spec.jobs.runOnCreate),
@@ -266,6 +276,37 @@ export class Reconciler {
       return { ...plan, lastRun: withReports(current, reports), reports };
     }
     return plan;
+  }
+
+  /**
+   * The run Airflow started, when there is one to show: the status follows it like a run of Jobs
+   * (airflow-runs.ts). A run of Jobs under way comes first; Airflow's pods wait in the cache.
+   */
+  #airflowPlan(
+    ctx: PipelineContext,
+    lastRun: LastRun | undefined,
+    now: Date,
+  ): (RunPlan & { reports?: RunReports }) | undefined {
+    if (lastRun && lastRun.completionTime === undefined && lastRun.runner !== 'Airflow') return undefined;
+    const run = airflowRunToRecord(lastRun, airflowRuns(this.#deps.caches.airflowStepPods(ctx.namespace, ctx.name)));
+    if (run) return { ...planAirflowRun(lastRun, run), reports: run.reports };
+    if (lastRun?.runner === 'Airflow' && lastRun.completionTime === undefined) return lostAirflowRun(lastRun, now);
+    return undefined;
+  }
+
+  /** Once a finished Airflow run is in the status, its pods have told all they had to. */
+  async #deleteShownAirflowPods(ctx: PipelineContext, lastRun: LastRun | undefined): Promise<void> {
+    if (lastRun?.runner !== 'Airflow' || lastRun.completionTime === undefined) return;
+    const shown = airflowRuns(this.#deps.caches.airflowStepPods(ctx.namespace, ctx.name)).find(
+      (run) => run.id === lastRun.airflowRunId,
+    );
+    for (const pod of shown?.pods ?? []) {
+      try {
+        await this.#deps.api.delete(pod);
+      } catch (error) {
+        if (!isApiError(error, 404)) throw error;
+      }
+    }
   }
 
   /** Deletes this pipeline's objects that are no longer desired, and the Jobs of earlier runs. */

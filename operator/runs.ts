@@ -89,6 +89,7 @@ export function planRun(input: RunInput): RunPlan {
   if (input.requested && !suspended && input.ready) {
     const started: LastRun = {
       number: (lastRun?.number ?? 0) + 1,
+      runner: 'Jobs',
       ...(input.requested.trigger === undefined ? {} : { trigger: input.requested.trigger }),
       startTime: timestamp(input.now),
       recordsProduced: 0,
@@ -104,7 +105,7 @@ export function planRun(input: RunInput): RunPlan {
         reason: 'RunStarted',
         message: `run ${started.number} started (${why}): producer Job created`,
       },
-      condition: running(started, 'produce'),
+      condition: runningCondition(started, 'produce'),
     };
   }
   if (!lastRun) {
@@ -138,13 +139,13 @@ function advance(lastRun: LastRun, input: RunInput): RunPlan {
     return {
       lastRun,
       ensure: produce.state === 'absent' ? ensure('produce') : undefined,
-      condition: running(lastRun, 'produce'),
+      condition: runningCondition(lastRun, 'produce'),
     };
   }
-  if (produce.state === 'failed') return end(lastRun, produce, 'producer', []);
+  if (produce.state === 'failed') return finishedRun(lastRun, produce, 'producer', []);
   const consume = input.outcome('consume');
   if (consume.state === 'absent' || consume.state === 'running') {
-    const plan: RunPlan = { lastRun, condition: running(lastRun, 'consume') };
+    const plan: RunPlan = { lastRun, condition: runningCondition(lastRun, 'consume') };
     if (consume.state === 'absent') {
       plan.ensure = ensure('consume');
       if (plan.ensure) {
@@ -158,14 +159,15 @@ function advance(lastRun: LastRun, input: RunInput): RunPlan {
     }
     return plan;
   }
-  return end(lastRun, consume, 'consumer', ['produce', 'consume']);
+  return finishedRun(lastRun, consume, 'consumer', ['produce', 'consume']);
 }
 
-function end(
+/** The run ended with the `outcome` of its last step, named `step` in messages. */
+export function finishedRun(
   lastRun: LastRun,
   outcome: Extract<JobOutcome, { at: string }>,
   step: string,
-  reportsToRead: RunStep[],
+  reportsToRead: RunStep[] = [],
 ): RunPlan {
   const succeeded = outcome.state === 'succeeded';
   const ended: LastRun = { ...lastRun, completionTime: outcome.at, succeeded };
@@ -183,7 +185,7 @@ function end(
   };
 }
 
-function running(lastRun: LastRun, step: RunStep): ObservedCondition {
+export function runningCondition(lastRun: LastRun, step: RunStep): ObservedCondition {
   const who = step === 'produce' ? 'producer' : 'consumer';
   return {
     type: 'LastRunSucceeded',

@@ -17,4 +17,10 @@ describe('secret values', () => {
   it('fills every key', () => {
     expect(Object.keys(generateSecretData({ a: 'alphanumeric-32', b: 'fernet-key' }))).toEqual(['a', 'b']);
   });
+
+  it('keeps a fixed value as the builder gave it, beside the drawn ones', () => {
+    const data = generateSecretData({ username: { fixed: 'admin' }, password: 'alphanumeric-32' });
+    expect(data.username).toBe('admin');
+    expect(data.password).toMatch(/^[A-Za-z0-9]{32}$/);
+  });
 });

@@ -1,9 +1,9 @@
 /**
  * Values of create-only Secrets (charts/generated-secret.ts), drawn from the CSPRNG in the format
- * each key asks for.
+ * each key asks for, or, for a key the builder fixed, that value.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import type { SecretValueFormat } from '../charts/generated-secret.ts';
+import type { SecretKeyValue } from '../charts/generated-secret.ts';
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -12,8 +12,9 @@ function alphanumeric(length: number): string {
   return Array.from({ length }, () => ALPHANUMERIC[randomInt(ALPHANUMERIC.length)]).join('');
 }
 
-export function secretValue(format: SecretValueFormat): string {
-  switch (format) {
+export function secretValue(value: SecretKeyValue): string {
+  if (typeof value === 'object') return value.fixed;
+  switch (value) {
     case 'alphanumeric-32':
       return alphanumeric(32);
     case 'alphanumeric-64':
@@ -25,6 +26,6 @@ export function secretValue(format: SecretValueFormat): string {
 }
 
 /** The Secret's `stringData`: one fresh value per key. */
-export function generateSecretData(keys: Readonly<Record<string, SecretValueFormat>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(keys).map(([key, format]) => [key, secretValue(format)]));
+export function generateSecretData(keys: Readonly<Record<string, SecretKeyValue>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(keys).map(([key, value]) => [key, secretValue(value)]));
 }

@@ -7,7 +7,8 @@ environment (charts/airflow-construct.ts), so the same file is shipped to every 
 - RECALL_NAMESPACE: where the pods run (the scheduler's own namespace);
 - RECALL_SCHEDULE: a cron expression or preset such as @daily (spec.airflow.schedule);
 - RECALL_POD_TEMPLATE_DIR: the folder holding produce.yaml and consume.yaml, the pods the
-  operator renders with the same builder as its Jobs, so a scheduled run is the run by hand.
+  operator renders with the same builder as its Jobs, so a scheduled run is the run by hand;
+- RECALL_SUSPENDED: "true" or "false", spec.suspend, whether the DAG starts paused.
 """
 
 from __future__ import annotations
@@ -38,8 +39,33 @@ def pod_template(folder: str, step: str) -> str:
     return str(path)
 
 
+# What the operator reads on the pods of Airflow's runs to put each run in the pipeline's status
+# (charts/airflow-dag.ts holds the same names for the operator; a test checks they agree).
+PIPELINE_ANNOTATION = "rappelconso.io/pipeline"
+RUN_ID_ANNOTATION = "rappelconso.io/airflow-run-id"
+FINAL_TRY_LABEL = "rappelconso.io/final-try"
+
+
 class RecallStep(KubernetesPodOperator):
-    """A step's pod, whose run report (the container's termination message) becomes an XCom."""
+    """A step's pod, whose run report (the container's termination message) becomes an XCom.
+
+    The pod is kept when it ends: the operator reads its report into the pipeline's status, then
+    deletes it. It is told which pipeline and DAG run the pod belongs to (KubernetesPodOperator's
+    own run_id label is shortened to fit a label), and whether Airflow will try the step again if
+    it fails, since only a failure of the last try fails the run.
+    """
+
+    def build_pod_request_obj(self, context=None, *, dry_run=False):
+        pod = super().build_pod_request_obj(context, dry_run=dry_run)
+        if context is not None:
+            pod.metadata.annotations = {
+                **(pod.metadata.annotations or {}),
+                PIPELINE_ANNOTATION: pipeline,
+                RUN_ID_ANNOTATION: context["run_id"],
+            }
+            final = context["ti"].try_number > self.retries
+            pod.metadata.labels = {**(pod.metadata.labels or {}), FINAL_TRY_LABEL: str(final).lower()}
+        return pod
 
     def execute(self, context):
         super().execute(context)
@@ -57,6 +83,9 @@ pipeline = setting("RECALL_PIPELINE")
 namespace = setting("RECALL_NAMESPACE")
 schedule = setting("RECALL_SCHEDULE")
 template_dir = setting("RECALL_POD_TEMPLATE_DIR")
+suspended = setting("RECALL_SUSPENDED")
+if suspended not in ("true", "false"):
+    raise RuntimeError(f"RECALL_SUSPENDED={suspended} is neither true nor false")
 
 with DAG(
     dag_id=pipeline,
@@ -70,8 +99,9 @@ with DAG(
     # The producer's checkpoint is incremental: two producers at once would start from the same
     # checkpoint and send the same records twice.
     max_active_runs=1,
-    # Airflow pauses a new DAG by default; this one is on from the start, and spec.suspend stops it.
-    is_paused_upon_creation=False,
+    # Airflow pauses a new DAG by default; this one follows spec.suspend from the start. This counts
+    # only when the DAG is first stored: the scheduler's start pauses or unpauses it afterwards.
+    is_paused_upon_creation=suspended == "true",
     tags=["recall-pipeline"],
     default_args={
         # A step that failed may run again: the producer resumes from its checkpoint, and the
@@ -96,7 +126,8 @@ with DAG(
             # Leaves room for a node's first pull of the image.
             startup_timeout_seconds=600,
             get_logs=True,
-            on_finish_action="delete_pod",
+            # The operator deletes it once its report is in the pipeline's status.
+            on_finish_action="keep_pod",
         )
         for step in ("produce", "consume")
     )

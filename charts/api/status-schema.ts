@@ -8,6 +8,10 @@ export type Phase = (typeof PHASES)[number];
 export const CONDITION_TYPES = ['Ready', 'KafkaReady', 'DatabaseReady', 'AirflowReady', 'LastRunSucceeded'] as const;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
 
+/** Who ran a run: the operator's Jobs, or Airflow's DAG. */
+export const RUNNERS = ['Jobs', 'Airflow'] as const;
+export type Runner = (typeof RUNNERS)[number];
+
 const count = z.int().min(0);
 const timestamp = z.iso.datetime();
 
@@ -44,7 +48,14 @@ export const lastRunSchema = z
   .strictObject({
     number: z.int().min(1).meta({
       description:
-        'The run’s sequence number; its Jobs are named <pipeline>-produce-<number> and <pipeline>-consume-<number>.',
+        'The run’s sequence number, counting the Jobs’ and Airflow’s runs alike; a Jobs run’s Jobs are named <pipeline>-produce-<number> and <pipeline>-consume-<number>.',
+    }),
+    runner: z.enum(RUNNERS).optional().meta({
+      description:
+        'Who ran it: Jobs, the operator’s Jobs (on create or run-now); Airflow, a run of the pipeline’s DAG.',
+    }),
+    airflowRunId: z.string().max(250).optional().meta({
+      description: 'The Airflow DAG run this run was, when Airflow ran it.',
     }),
     trigger: z.string().max(253).optional().meta({
       description: 'The rappelconso.io/run-now annotation value this run answered; unset for the run on create.',

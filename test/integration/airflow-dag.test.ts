@@ -14,6 +14,10 @@ import os from 'node:os';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AIRFLOW_STEP_POD } from '../../charts/airflow-dag.ts';
+import { PIPELINE_ANNOTATION } from '../../charts/labels.ts';
+import { airflowRuns } from '../../operator/airflow-runs.ts';
+import type { JsonObject } from '../../operator/kube-api.ts';
 import type { RunReport } from '../../src/reporting/run-report.ts';
 import { connectionFor } from '../infra/connection.ts';
 import {
@@ -29,7 +33,13 @@ import { loadConfig, until } from './operator-fixture.ts';
 
 /** The minimal sample's pipeline, whose name the DAG takes. */
 const DAG_ID = 'rappel-conso';
-const SETTINGS = ['RECALL_PIPELINE', 'RECALL_NAMESPACE', 'RECALL_SCHEDULE', 'RECALL_POD_TEMPLATE_DIR'];
+const SETTINGS = [
+  'RECALL_PIPELINE',
+  'RECALL_NAMESPACE',
+  'RECALL_SCHEDULE',
+  'RECALL_POD_TEMPLATE_DIR',
+  'RECALL_SUSPENDED',
+];
 
 interface DagBagAnswer {
   importErrors: Record<string, string>;
@@ -37,9 +47,14 @@ interface DagBagAnswer {
 }
 
 interface Records {
-  runs: Array<{ dag_id: string; state: string }>;
+  runs: Array<{ dag_id: string; run_id: string; state: string }>;
   tasks: Array<{ task_id: string; state: string; try_number: number; start_date: string; end_date: string }>;
   xcoms: Array<{ task_id: string; key: string; value: string }>;
+}
+
+/** A pod as the operator's cache holds it: plain JSON (client-node's models use the same field names). */
+function asJson(pod: k8s.V1Pod): JsonObject {
+  return JSON.parse(JSON.stringify(pod)) as JsonObject;
 }
 
 function scratchDir(prefix: string): string {
@@ -72,7 +87,7 @@ describe('the DAG as Airflow parses it, with the settings and pod templates of t
       podTemplateFile: path.join(templateDir, template),
       namespace: 'recall',
       retries: 2,
-      onFinishAction: 'delete_pod',
+      onFinishAction: 'keep_pod',
       getLogs: true,
     });
     expect(bag.dags).toEqual({
@@ -201,8 +216,23 @@ describe('a DAG run on the control plane, the test playing the kubelet', () => {
     const report = (id: string) => xcoms.find((xcom) => xcom.task_id === id && xcom.key === 'run_report')?.value;
     expect(JSON.parse(report('produce')!)).toEqual(produced);
     expect(JSON.parse(report('consume')!)).toEqual(consumed);
-    // Each pod was deleted once its step ended.
-    expect((await core.listNamespacedPod({ namespace })).items).toEqual([]);
+    // Each pod is kept for the operator, which reads the run from them as it reads its Jobs'.
+    const kept = (await core.listNamespacedPod({ namespace })).items;
+    expect(kept).toHaveLength(2);
+    for (const pod of kept) {
+      expect(pod.metadata?.annotations).toMatchObject({
+        [PIPELINE_ANNOTATION]: DAG_ID,
+        [AIRFLOW_STEP_POD.runIdAnnotation]: runs[0]!.run_id,
+      });
+      expect(pod.metadata?.labels?.[AIRFLOW_STEP_POD.finalTryLabel]).toBe('false');
+    }
+    const [seen, ...others] = airflowRuns(kept.map(asJson));
+    expect(others).toEqual([]);
+    expect(seen).toMatchObject({
+      id: runs[0]!.run_id,
+      outcome: { produce: { state: 'succeeded' }, consume: { state: 'succeeded' } },
+      reports: { produce: produced, consume: consumed },
+    });
   });
 
   it('fails the run when every producer attempt fails, and never launches the consumer', async () => {
@@ -238,6 +268,11 @@ describe('a DAG run on the control plane, the test playing the kubelet', () => {
     const { runs, tasks } = await records();
     expect(runs).toMatchObject([{ state: 'failed' }]);
     expect(tasks.find((task) => task.task_id === 'produce')).toMatchObject({ state: 'failed', try_number: 3 });
+    // Only the last try is labelled final: the operator fails the run on that one alone.
+    const kept = (await core.listNamespacedPod({ namespace })).items;
+    const finalTries = kept.map((pod) => pod.metadata?.labels?.[AIRFLOW_STEP_POD.finalTryLabel]).sort();
+    expect(finalTries).toEqual(['false', 'false', 'true']);
+    expect(airflowRuns(kept.map(asJson))[0]!.outcome.produce).toMatchObject({ state: 'failed' });
     expect(tasks.find((task) => task.task_id === 'consume')).toMatchObject({ state: 'upstream_failed' });
   }, 200_000);
 });

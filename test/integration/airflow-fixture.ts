@@ -12,6 +12,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { loadYaml, type V1Pod, type V1PodSpec } from '@kubernetes/client-node';
 import { dagSource } from '../../airflow/dag-source.ts';
 import { DAG_FILE_NAME, POD_TEMPLATE_FILES } from '../../charts/airflow-dag.ts';
+import type { RecallPipelineInput } from '../../charts/api/recall-pipeline.ts';
 import { buildPipelineObjects, type KubernetesObject } from '../../charts/pipeline-chart.ts';
 import { minimalSample } from '../../charts/samples/minimal.ts';
 import { AIRFLOW_VENV_VARIABLE } from '../infra/airflow.ts';
@@ -26,6 +27,8 @@ export interface ChartedAirflow {
   readonly settings: Record<string, string>;
   /** The pod templates as the DAG reads them, parsed. */
   readonly templates: Record<Step, V1Pod>;
+  /** Everything the charts render for the pipeline, for a test to take its containers from. */
+  readonly objects: KubernetesObject[];
 }
 
 function configMapHolding(objects: KubernetesObject[], key: string): Record<string, string> {
@@ -35,12 +38,16 @@ function configMapHolding(objects: KubernetesObject[], key: string): Record<stri
 }
 
 /**
- * The minimal sample's Airflow, with its pod templates written to `templateDir`. The scheduler's
- * namespace (a fieldRef there) becomes `namespace`, and RECALL_POD_TEMPLATE_DIR, a mount in its pod,
- * becomes `templateDir`.
+ * The minimal sample's Airflow (or `pipeline`'s), with its pod templates written to `templateDir`.
+ * The scheduler's namespace (a fieldRef there) becomes `namespace`, and RECALL_POD_TEMPLATE_DIR, a
+ * mount in its pod, becomes `templateDir`.
  */
-export function chartedAirflow(namespace: string, templateDir: string): ChartedAirflow {
-  const objects = buildPipelineObjects(minimalSample, { dagSource: dagSource() });
+export function chartedAirflow(
+  namespace: string,
+  templateDir: string,
+  pipeline: RecallPipelineInput = minimalSample,
+): ChartedAirflow {
+  const objects = buildPipelineObjects(pipeline, { dagSource: dagSource() });
   const scheduler = objects.find(
     (object) =>
       object.kind === 'Deployment' && object.metadata.labels?.['app.kubernetes.io/component'] === 'airflow-scheduler',
@@ -65,7 +72,7 @@ export function chartedAirflow(namespace: string, templateDir: string): ChartedA
     templates[step] = loadYaml<V1Pod>(text);
   }
   const dag = configMapHolding(objects, DAG_FILE_NAME)[DAG_FILE_NAME]!;
-  return { dag, settings, templates };
+  return { dag, settings, templates, objects };
 }
 
 export interface AirflowResult {
@@ -91,6 +98,8 @@ export interface AirflowHome {
   readonly dagsFolder: string;
   /** Runs `airflow <args>` in this home with `env` on top of its settings. */
   airflow(args: readonly string[], env?: Record<string, string>): AirflowCommand;
+  /** Runs the venv's `python <args>` likewise: what `python` is in Airflow's image. */
+  python(args: readonly string[], env?: Record<string, string>): AirflowCommand;
   /** Runs test/integration/airflow_probe.py and returns its JSON answer. */
   probe<T>(args: readonly string[], env?: Record<string, string>): Promise<T>;
   dispose(): void;
@@ -139,6 +148,8 @@ export async function airflowHome(dag: string, options: { migrate: boolean }): P
   };
   const airflow = (args: readonly string[], env: Record<string, string> = {}) =>
     command(path.join(venv, 'bin', 'airflow'), args, env);
+  const python = (args: readonly string[], env: Record<string, string> = {}) =>
+    command(path.join(venv, 'bin', 'python'), args, env);
 
   if (options.migrate) {
     const migrated = await airflow(['db', 'migrate']).done;
@@ -148,9 +159,10 @@ export async function airflowHome(dag: string, options: { migrate: boolean }): P
     home,
     dagsFolder,
     airflow,
+    python,
     async probe<T>(args: readonly string[], env: Record<string, string> = {}): Promise<T> {
       const script = path.join(import.meta.dirname, 'airflow_probe.py');
-      const { code, stdout, output } = await command(path.join(venv, 'bin', 'python'), [script, ...args], env).done;
+      const { code, stdout, output } = await python([script, ...args], env).done;
       if (code !== 0) throw new Error(`airflow_probe.py ${args.join(' ')} failed:\n${output.slice(-3000)}`);
       return JSON.parse(stdout) as T;
     },

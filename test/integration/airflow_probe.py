@@ -2,6 +2,7 @@
 
     airflow_probe.py dagbag <dags folder>   import errors and each DAG's settings, as Airflow parsed them
     airflow_probe.py records <airflow.db>   the DAG runs, task instances and XComs in the metadata DB
+    airflow_probe.py paused <airflow.db>    whether each DAG in the metadata DB is paused
 
 Airflow logs to stdout, so the answer goes to the stream stdout was before Airflow was imported.
 """
@@ -60,6 +61,11 @@ def records(database):
     }
 
 
+def paused(database):
+    connection = sqlite3.connect(database)
+    return {dag_id: bool(is_paused) for dag_id, is_paused in connection.execute("SELECT dag_id, is_paused FROM dag")}
+
+
 command, argument = sys.argv[1:]
-result = {"dagbag": dagbag, "records": records}[command](argument)
+result = {"dagbag": dagbag, "records": records, "paused": paused}[command](argument)
 answer.write(json.dumps(result, default=str) + "\n")

@@ -8,6 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as k8s from '@kubernetes/client-node';
+import yaml from 'js-yaml';
+import { AIRFLOW_STEP_POD } from '../../charts/airflow-dag.ts';
+import { PIPELINE_ANNOTATION } from '../../charts/labels.ts';
 import type { RunningOperator } from '../../operator/operator.ts';
 import type { RunReport } from '../../src/reporting/run-report.ts';
 import { connectionFor } from '../infra/connection.ts';
@@ -18,9 +22,10 @@ import {
   until,
   type NamespacedOperator,
 } from './operator-fixture.ts';
+import { endPod, startPod } from './kubelet.ts';
 
 const WRITES = 'recall_operator_api_writes_total';
-const RETAINED = ['Secret/rp-airflow', 'Secret/rp-postgres'];
+const RETAINED = ['Secret/rp-airflow', 'Secret/rp-airflow-login', 'Secret/rp-postgres'];
 const RECONCILES = 'recall_operator_reconciles_total';
 
 describe('operator: a pipeline from create to delete', () => {
@@ -107,6 +112,7 @@ describe('operator: a pipeline from create to delete', () => {
         'Service/rp-postgres',
         'Secret/rp-postgres',
         'Secret/rp-airflow',
+        'Secret/rp-airflow-login',
         'Deployment/rp-airflow-scheduler',
         'Deployment/rp-airflow-dag-processor',
         'Deployment/rp-airflow-api-server',
@@ -118,6 +124,10 @@ describe('operator: a pipeline from create to delete', () => {
     // Create-only Secrets were filled from the CSPRNG.
     const secret = await client.core.readNamespacedSecret({ name: 'rp-postgres', namespace });
     expect(Buffer.from(secret.data?.password ?? '', 'base64').toString()).toMatch(/^[A-Za-z0-9]{32}$/);
+    // A fixed value, the login's user, is written as given.
+    const login = await client.core.readNamespacedSecret({ name: 'rp-airflow-login', namespace });
+    expect(Buffer.from(login.data?.username ?? '', 'base64').toString()).toBe('admin');
+    expect(Buffer.from(login.data?.password ?? '', 'base64').toString()).toMatch(/^[A-Za-z0-9]{32}$/);
   });
 
   it('becomes Ready from observed children, then runs the producer Job and, once it completed, the consumer Job', async () => {
@@ -239,11 +249,15 @@ describe('operator: a pipeline from create to delete', () => {
   it('starts no run while suspended, and runs the pending request once resumed', async () => {
     await client.patch(name, { spec: { suspend: true } });
     await until(async () => (await client.get(name)).status?.phase === 'Suspended', 'phase Suspended');
-    await until(
-      async () =>
-        (await client.apps.readNamespacedDeployment({ name: 'rp-airflow-scheduler', namespace })).spec?.replicas === 0,
-      'the scheduler to be scaled to zero',
-    );
+    // The scheduler stays, and pauses the DAG as it starts again.
+    const scheduler = await until(async () => {
+      const deployment = await client.apps.readNamespacedDeployment({ name: 'rp-airflow-scheduler', namespace });
+      const pausing = deployment.spec?.template.spec?.initContainers?.some(
+        (container) => container.name === 'apply-suspend' && container.args?.[1] === 'pause',
+      );
+      return pausing ? deployment : undefined;
+    }, 'the scheduler to pause the DAG');
+    expect(scheduler.spec?.replicas).toBe(1);
     await client.patch(name, { metadata: { annotations: { 'rappelconso.io/run-now': 'while-suspended' } } });
     await settled();
     expect((await client.jobNames()).filter((job) => job.includes('-produce-'))).toEqual(['rp-produce-2']);
@@ -273,6 +287,71 @@ describe('operator: a pipeline from create to delete', () => {
     expect(failed.status?.phase).toBe('Failed');
     await settled();
     expect(await client.jobNames()).not.toContain('rp-consume-4');
+  });
+
+  it('shows a run Airflow started, read from the pods its DAG leaves, as it shows a run of Jobs, then deletes them', async () => {
+    const runId = 'manual__2026-12-01T06:00:00.123456+00:00';
+    /** A step's pod as KubernetesPodOperator launches it from the pipeline's pod template. */
+    const launch = async (step: 'produce' | 'consume') => {
+      const templates = await client.core.readNamespacedConfigMap({ name: 'rp-airflow-pod-templates', namespace });
+      const template = yaml.load(templates.data![`${step}.yaml`]!) as k8s.V1Pod;
+      return client.core.createNamespacedPod({
+        namespace,
+        body: {
+          ...template,
+          metadata: {
+            name: `rp-${step}-${randomUUID().slice(0, 6)}`,
+            labels: {
+              ...template.metadata!.labels,
+              kubernetes_pod_operator: 'True',
+              [AIRFLOW_STEP_POD.runLabel]: 'manual__2026-12-01T0600000.123456-abcdef',
+              [AIRFLOW_STEP_POD.tryLabel]: '1',
+              [AIRFLOW_STEP_POD.finalTryLabel]: 'false',
+            },
+            annotations: { [PIPELINE_ANNOTATION]: name, [AIRFLOW_STEP_POD.runIdAnnotation]: runId },
+          },
+        },
+      });
+    };
+    const produced: RunReport = { step: 'produce', sent: 5, deadLettered: 0, checkpoint: '2023-07-01 (+5 at it)' };
+    const consumed: RunReport = { step: 'consume', inserted: 4, updated: 1, deadLettered: 0, tableRows: 8807 };
+    const runNumber = ((await client.get(name)).status?.lastRun?.number ?? 0) + 1;
+
+    const producer = await launch('produce');
+    await startPod(client.core, producer);
+    const running = await until(async () => {
+      const status = (await client.get(name)).status;
+      return status?.lastRun?.airflowRunId === runId ? status : undefined;
+    }, 'the Airflow run in the status');
+    expect(running.lastRun).toMatchObject({ number: runNumber, runner: 'Airflow' });
+    expect(running.lastRun?.completionTime).toBeUndefined();
+    expect(running.phase).toBe('Running');
+    await endPod(client.core, producer, 'Succeeded', JSON.stringify(produced));
+    const consumer = await launch('consume');
+    await endPod(client.core, consumer, 'Succeeded', JSON.stringify(consumed));
+
+    const done = await client.waitForCondition(name, 'LastRunSucceeded', 'True', 'Succeeded');
+    expect(done.status?.lastRun).toMatchObject({
+      number: runNumber,
+      runner: 'Airflow',
+      airflowRunId: runId,
+      succeeded: true,
+      recordsProduced: 5,
+      recordsLoaded: 5,
+    });
+    expect(done.status).toMatchObject({ checkpoint: '2023-07-01 (+5 at it)', totalRecordsLoaded: 8807 });
+    // Its pods told all they had to; the operator started no Job for it.
+    await until(
+      async () =>
+        (await client.core.listNamespacedPod({ namespace, labelSelector: 'kubernetes_pod_operator=True' })).items
+          .length === 0,
+      'the Airflow run’s pods to be deleted',
+    );
+    expect((await client.jobNames()).filter((job) => job.endsWith(`-${runNumber}`))).toEqual([]);
+    const events = await client.core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.uid=${uid}` });
+    expect(events.items.map((event) => event.message)).toContain(
+      `run ${runNumber} started by Airflow (DAG run ${runId})`,
+    );
   });
 
   it('records Events about the pipeline', async () => {

@@ -75,9 +75,14 @@ describe('operator: apiserver restart and invalid specs, on a private control pl
     await client.delete('before');
     await client.delete('after');
     // But for the Secrets that unlock their databases, which outlive them (postgres.managed.onDelete: Retain).
-    const retained = ['after-airflow', 'after-postgres', 'before-airflow', 'before-postgres'].map(
-      (name) => `Secret/${name}`,
-    );
+    const retained = [
+      'after-airflow',
+      'after-airflow-login',
+      'after-postgres',
+      'before-airflow',
+      'before-airflow-login',
+      'before-postgres',
+    ].map((name) => `Secret/${name}`);
     await until(async () => (await client.children()).join() === retained.join(), 'the garbage collector', 90_000);
   });
 

@@ -77,7 +77,7 @@ describe('operator: the database a deleted pipeline leaves, and the Secrets that
     await until(async () => (await claims('kept')).length === 1, 'the data volume claim');
 
     await client.delete('kept');
-    const left = ['Secret/kept-airflow', 'Secret/kept-postgres'];
+    const left = ['Secret/kept-airflow', 'Secret/kept-airflow-login', 'Secret/kept-postgres'];
     await until(async () => (await client.children()).join() === left.join(), 'all else to be collected', 90_000);
     expect(await claims('kept')).toEqual([{ name: 'data-kept-postgres-0', owners: [] }]);
 
