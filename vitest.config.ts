@@ -1,4 +1,11 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/** Tests of the end-to-end tier's own helpers that need no cluster: they run with the unit tests. */
+const E2E_HELPER_TESTS = [
+  'test/e2e/scenario-*.test.ts',
+  'test/e2e/run-scenario.test.ts',
+  'test/e2e/log-search-text.test.ts',
+];
 
 export default defineConfig({
   test: {
@@ -18,6 +25,7 @@ export default defineConfig({
             'airflow/**/*.test.ts',
             'test/infra/**/*.test.ts',
             'test/packaging/**/*.test.ts',
+            ...E2E_HELPER_TESTS,
           ],
         },
       },
@@ -40,6 +48,7 @@ export default defineConfig({
           name: 'e2e',
           // Against a real kind cluster built here (test/e2e/global-setup.ts, `npm run kind:up`).
           include: ['test/e2e/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...E2E_HELPER_TESTS],
           globalSetup: ['test/e2e/global-setup.ts'],
           testTimeout: 600_000,
           // Bringing the cluster up builds every image it needs on a cold machine.

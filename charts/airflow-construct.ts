@@ -174,11 +174,6 @@ export class AirflowConstruct extends Construct {
       fromSecret('AIRFLOW__API_AUTH__JWT_SECRET', SECRET_KEYS.jwtSecret),
       // Also what the api-server signs its log requests with and the log server checks them with.
       fromSecret('AIRFLOW__API__SECRET_KEY', SECRET_KEYS.apiSecretKey),
-      // What the DAG needs to know about its pipeline.
-      { name: 'RECALL_PIPELINE', value: ctx.name },
-      { name: 'RECALL_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
-      { name: 'RECALL_SCHEDULE', value: airflow.schedule },
-      { name: 'RECALL_POD_TEMPLATE_DIR', value: POD_TEMPLATE_DIR },
     ];
 
     const home = scratchVolume('airflow-home', AIRFLOW_HOME);
@@ -274,9 +269,18 @@ export class AirflowConstruct extends Construct {
       });
     };
 
-    // Only the pods that read the DAG file know spec.suspend, so a change of it rolls them and not
-    // the api-server, nor the migration Job, whose pod template is immutable.
-    const dagEnv: k8s.EnvVar[] = [...env, { name: 'RECALL_SUSPENDED', value: String(ctx.spec.suspend) }];
+    // What the DAG needs to know about its pipeline, only in the pods that read the DAG file (the
+    // dag-processor parses it, the scheduler's task processes load it): a change of the schedule or
+    // of spec.suspend rolls them, not the api-server (its UI stays up), nor the migration Job,
+    // whose pod template is immutable.
+    const dagEnv: k8s.EnvVar[] = [
+      ...env,
+      { name: 'RECALL_PIPELINE', value: ctx.name },
+      { name: 'RECALL_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+      { name: 'RECALL_SCHEDULE', value: airflow.schedule },
+      { name: 'RECALL_POD_TEMPLATE_DIR', value: POD_TEMPLATE_DIR },
+      { name: 'RECALL_SUSPENDED', value: String(ctx.spec.suspend) },
+    ];
     deployment('scheduler', {
       env: dagEnv,
       container: {

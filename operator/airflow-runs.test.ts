@@ -120,6 +120,15 @@ describe('planAirflowRun', () => {
     expect(plan.ensure).toBeUndefined();
   });
 
+  it('keeps the run-now value the run before it answered, so that it is not answered again', () => {
+    const [run] = airflowRuns([pod({ step: 'produce' })]);
+    expect(planAirflowRun({ ...jobsRun, trigger: 'monday' }, run!).lastRun).toMatchObject({
+      number: 4,
+      runner: 'Airflow',
+      trigger: 'monday',
+    });
+  });
+
   it('follows the run it shows to its end, with the counts of both reports', () => {
     const [running] = airflowRuns([pod({ step: 'produce', phase: 'Succeeded', exitCode: 0, message: produced })]);
     const started = planAirflowRun(jobsRun, running!);

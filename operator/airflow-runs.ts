@@ -120,6 +120,9 @@ export function planAirflowRun(lastRun: LastRun | undefined, run: AirflowRun): R
           number: (lastRun?.number ?? 0) + 1,
           runner: 'Airflow',
           airflowRunId: run.id,
+          // The run-now value answered last stays answered: the operator compares the annotation
+          // with it, and would otherwise start that run again.
+          ...(lastRun?.trigger === undefined ? {} : { trigger: lastRun.trigger }),
           startTime: run.startTime,
           recordsProduced: 0,
           recordsLoaded: 0,

@@ -100,6 +100,14 @@ describe('planRun', () => {
     expect(plan.lastRun?.number).toBe(2);
   });
 
+  it('holds a run-now request while suspended, and says so in the condition', () => {
+    const ended: LastRun = { ...running, completionTime: '2026-01-01T00:10:00Z', succeeded: true };
+    const plan = planRun(input({ lastRun: ended, requested: { trigger: 'now' }, suspended: true }));
+    expect(plan.ensure).toBeUndefined();
+    expect(plan.lastRun).toBe(ended);
+    expect(plan.condition.message).toBe('run 2 succeeded; run-now "now" waits until spec.suspend is false');
+  });
+
   it('recreates a deleted Job of the current run, unless suspended', () => {
     expect(planRun(input({ lastRun: running })).ensure).toBe('produce');
     expect(planRun(input({ lastRun: running, suspended: true })).ensure).toBeUndefined();

@@ -116,7 +116,12 @@ export function planRun(input: RunInput): RunPlan {
       : 'no run yet (spec.jobs.runOnCreate is false; set the rappelconso.io/run-now annotation to start one)';
     return { lastRun, condition: { type: 'LastRunSucceeded', status: 'Unknown', reason: 'NoRun', message: waiting } };
   }
-  return { lastRun, condition: finished(lastRun, failureOf(input)) };
+  const condition = finished(lastRun, failureOf(input));
+  if (input.requested?.trigger !== undefined && suspended) {
+    // Said where users look, so that a request that seems ignored is seen to be held.
+    condition.message += `; run-now "${input.requested.trigger}" waits until spec.suspend is false`;
+  }
+  return { lastRun, condition };
 }
 
 /** Why the finished run failed, read again from its Jobs so the message stays the same across reconciles. */

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
@@ -91,9 +91,9 @@ with DAG(
     dag_id=pipeline,
     description=f"RappelConso recalls → Kafka → PostgreSQL for the RecallPipeline {pipeline}",
     schedule=schedule,
-    # Only a date in the past for the schedule to count from; what to read is the producer's
-    # checkpoint, not the run's interval.
-    start_date=datetime(2024, 1, 1, tzinfo=timezone.utc),
+    # No start_date: with one in the past, Airflow starts the latest interval's run as soon as it
+    # parses the DAG, racing the operator's run on create; without, the first run is the next
+    # scheduled time. What a run reads is the producer's checkpoint, not the run's interval.
     # Each run reads everything new since the checkpoint, so missed intervals need no run of their own.
     catchup=False,
     # The producer's checkpoint is incremental: two producers at once would start from the same

@@ -58,7 +58,8 @@ export const lastRunSchema = z
       description: 'The Airflow DAG run this run was, when Airflow ran it.',
     }),
     trigger: z.string().max(253).optional().meta({
-      description: 'The rappelconso.io/run-now annotation value this run answered; unset for the run on create.',
+      description:
+        'The rappelconso.io/run-now annotation value this run answered (a run by Airflow keeps the one before it, so it is not answered twice); unset for the run on create.',
     }),
     startTime: timestamp.meta({ description: 'When the run started.' }),
     completionTime: timestamp.optional().meta({ description: 'When it ended; unset while it runs.' }),

@@ -1,85 +1,51 @@
 /**
- * A RecallPipeline on the real cluster, applied with kubectl as users apply it: Kafka in external
- * mode pointing at a broker running in the cluster, managed PostgreSQL, Airflow, and the run on
- * create. The source is `recall api` in a pod of the cluster, serving the real records.
+ * A user's day with a RecallPipeline on the real cluster, applied with kubectl as users apply it:
+ * Kafka in external mode pointing at a broker running in the cluster, managed PostgreSQL, Airflow,
+ * and the run on create. The source is `recall api` in a pod of the cluster, serving the scenario's
+ * records (`npm run e2e:kind --data FILE --expected FILE`; the shared real records by default), and
+ * every count checked is derived from those files.
+ *
+ * The day: the data lands exactly; Airflow, reached as its users reach it (the login in its Secret,
+ * a port-forward, its REST API and a real browser), runs the DAG; that run reaches the pipeline's
+ * status; the user edits the schedule, suspends and resumes, and asks for a run.
  */
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { API_GROUP_VERSION, KIND } from '../../charts/api/group.ts';
-import {
-  DEFAULT_PIPELINE_IMAGE,
-  DEFAULT_TABLE,
-  DEFAULT_TOPIC,
-  IMAGE_RECALL_ENTRYPOINT,
-} from '../../src/pipeline-defaults.ts';
-import { loadImages, OPERATOR_NAMESPACE, operatorLeader } from '../infra/cluster/kind-cluster.ts';
-import { buildRecallApiImage, KAFKA_IMAGE } from '../infra/cluster/product-images.ts';
+import { API_GROUP_VERSION, KIND, RUN_NOW_ANNOTATION } from '../../charts/api/group.ts';
+import { AIRFLOW_API_PORT } from '../../charts/airflow-construct.ts';
+import { DEFAULT_PIPELINE_IMAGE, DEFAULT_TOPIC } from '../../src/pipeline-defaults.ts';
+import { OPERATOR_NAMESPACE, operatorLeader } from '../infra/cluster/kind-cluster.ts';
+import { KAFKA_IMAGE } from '../infra/cluster/product-images.ts';
 import { envContext } from '../infra/context.ts';
-import { RAPPELCONSO0_RECORDS } from '../real-data.ts';
+import { testOutputDir } from '../test-output.ts';
+import { AirflowRest } from './airflow-rest.ts';
+import { checkAirflowUi } from './airflow-ui.ts';
 import { kafkaBootstrapServers, kafkaBrokerObjects, KAFKA_BROKER_NAME } from './kafka-broker.ts';
 import { apply, createNamespace, eventually, kubectl, kubectlJson, requireCluster } from './kind-fixture.ts';
+import { tableRows } from './pipeline-database.ts';
 import { nodeScriptPod, waitForPodPhase } from './pods.ts';
+import { portForward } from './port-forward.ts';
+import { deployRecallApi, recallApiReady } from './recall-api.ts';
+import { scenarioData } from './scenario-data.ts';
 
 const PIPELINE = 'recalls';
-const API_PORT = 8080;
 
-/** Distinct recall references in the records: the rows the original table holds. */
-function distinctReferences(file: string): number {
-  const references = new Set<string>();
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    if (line.trim() !== '') references.add((JSON.parse(line) as { reference_fiche: string }).reference_fiche);
-  }
-  return references.size;
-}
-
-function recallApiObjects(namespace: string, image: string): object[] {
-  const labels = { 'app.kubernetes.io/name': 'recall-api' };
-  return [
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'recall-api', namespace, labels },
-      spec: {
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: {
-            automountServiceAccountToken: false,
-            securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
-            containers: [
-              {
-                name: 'api',
-                image,
-                imagePullPolicy: 'IfNotPresent',
-                command: ['node', IMAGE_RECALL_ENTRYPOINT, 'api', '--data', '/data/records.jsonl'],
-                args: ['--host', '0.0.0.0', '--port', String(API_PORT)],
-                ports: [{ name: 'http', containerPort: API_PORT }],
-                readinessProbe: { tcpSocket: { port: 'http' }, periodSeconds: 2 },
-                resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
-                securityContext: {
-                  allowPrivilegeEscalation: false,
-                  readOnlyRootFilesystem: true,
-                  capabilities: { drop: ['ALL'] },
-                },
-              },
-            ],
-          },
-        },
-      },
-    },
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'recall-api', namespace, labels },
-      spec: { selector: labels, ports: [{ name: 'http', port: API_PORT, targetPort: 'http' }] },
-    },
-  ];
+interface LastRun {
+  number: number;
+  runner?: string;
+  airflowRunId?: string;
+  trigger?: string;
+  completionTime?: string;
+  succeeded?: boolean;
+  recordsProduced?: number;
+  recordsLoaded?: number;
 }
 
 interface PipelineStatus {
+  phase?: string;
   totalRecordsLoaded?: number;
-  lastRun?: { number: number; completionTime?: string; succeeded?: boolean };
+  checkpoint?: string;
+  lastRun?: LastRun;
 }
 
 interface JobList {
@@ -92,7 +58,7 @@ interface JobList {
 
 interface PodList {
   items: {
-    metadata: { name: string; ownerReferences?: { kind: string }[] };
+    metadata: { name: string };
     status: {
       phase: string;
       conditions?: { type: string; status: string }[];
@@ -106,27 +72,31 @@ interface PodList {
 const BROKEN =
   /ImagePullBackOff|ErrImagePull|ErrImageNeverPull|CrashLoopBackOff|CreateContainerConfigError|InvalidImageName/;
 
-describe('a RecallPipeline in external-Kafka mode, applied with kubectl', () => {
+/** The steps' summary lines (src/producer/produce-command.ts, src/consumer/run-consumer.ts) for a run with nothing new. */
+const NOTHING_SENT = /topic \S+: fetched \d+, sent 0, dead-lettered 0/;
+const nothingLoaded = (tableRows: number) =>
+  new RegExp(`upserted=0 \\(inserted=0 updated=0\\).* table-rows=${tableRows}\\b`);
+
+describe('a user’s day with a RecallPipeline on the real cluster', () => {
   let namespace: Awaited<ReturnType<typeof createNamespace>>;
-  const expectedRows = distinctReferences(RAPPELCONSO0_RECORDS);
+  const expectedRows = scenarioData.expectedTableRows;
 
   beforeAll(async () => {
     requireCluster();
-    const ctx = envContext();
-    const apiImage = await buildRecallApiImage(ctx, RAPPELCONSO0_RECORDS);
-    await loadImages(ctx, [apiImage]);
     namespace = await createNamespace('pipeline');
-    await apply([...kafkaBrokerObjects(namespace.name, KAFKA_IMAGE), ...recallApiObjects(namespace.name, apiImage)]);
-    await kubectl('rollout', 'status', `statefulset/${KAFKA_BROKER_NAME}`, '-n', namespace.name, '--timeout=300s');
-    await kubectl('rollout', 'status', 'deployment/recall-api', '-n', namespace.name, '--timeout=300s');
+    const ns = namespace.name;
+    const apiUrl = await deployRecallApi(ns, scenarioData.dataFile);
+    await apply(kafkaBrokerObjects(ns, KAFKA_IMAGE));
+    await kubectl('rollout', 'status', `statefulset/${KAFKA_BROKER_NAME}`, '-n', ns, '--timeout=300s');
+    await recallApiReady(ns);
     await apply([
       {
         apiVersion: API_GROUP_VERSION,
         kind: KIND,
-        metadata: { name: PIPELINE, namespace: namespace.name },
+        metadata: { name: PIPELINE, namespace: ns },
         spec: {
-          source: { apiUrl: `http://recall-api.${namespace.name}.svc:${API_PORT}` },
-          kafka: { mode: 'external', external: { bootstrapServers: [kafkaBootstrapServers(namespace.name)] } },
+          source: { apiUrl },
+          kafka: { mode: 'external', external: { bootstrapServers: [kafkaBootstrapServers(ns)] } },
         },
       },
     ]);
@@ -136,20 +106,53 @@ describe('a RecallPipeline in external-Kafka mode, applied with kubectl', () => 
     await namespace?.remove();
   });
 
-  it('becomes Ready (kubectl wait), then its Jobs, real pods of our image, load every recall', async () => {
+  const status = async (): Promise<PipelineStatus> =>
+    (await kubectlJson<{ status?: PipelineStatus }>('get', 'rp', PIPELINE, '-n', namespace.name)).status ?? {};
+
+  const patch = (body: object) =>
+    kubectl('patch', 'rp', PIPELINE, '-n', namespace.name, '--type=merge', '--patch', JSON.stringify(body));
+
+  /** The login the operator generated, as the README tells users to read it. */
+  async function airflowLogin(): Promise<{ username: string; password: string }> {
+    const secret = await kubectlJson<{ data: Record<string, string> }>(
+      'get',
+      'secret',
+      `${PIPELINE}-airflow-login`,
+      '-n',
+      namespace.name,
+    );
+    const decode = (key: string) => Buffer.from(secret.data[key] ?? '', 'base64').toString();
+    return { username: decode('username'), password: decode('password') };
+  }
+
+  /** Airflow's REST API through a port-forward to its Service, for the time of `use`. */
+  async function withAirflow<T>(use: (airflow: AirflowRest, url: string) => Promise<T>): Promise<T> {
+    const forward = await portForward(namespace.name, `svc/${PIPELINE}-airflow-api-server`, AIRFLOW_API_PORT);
+    try {
+      const { username, password } = await airflowLogin();
+      return await use(await AirflowRest.login(forward.url, username, password), forward.url);
+    } finally {
+      forward.stop();
+    }
+  }
+
+  /** Waits for the run numbered `number` to end; returns the status then. */
+  const runEnded = (number: number, timeoutMs = 900_000) =>
+    eventually(
+      `run ${number} to end`,
+      async () => {
+        const current = await status();
+        return current.lastRun?.number === number && current.lastRun.completionTime ? current : undefined;
+      },
+      timeoutMs,
+    );
+
+  it('becomes Ready (kubectl wait), then its Jobs, real pods of our image, load the table exactly', async () => {
     const ns = namespace.name;
     await kubectl('wait', '--for=condition=Ready', `rp/${PIPELINE}`, '-n', ns, '--timeout=900s');
-    const status = await eventually(
-      'the run on create to end',
-      async () => {
-        const pipeline = await kubectlJson<{ status?: PipelineStatus }>('get', 'rp', PIPELINE, '-n', ns);
-        return pipeline.status?.lastRun?.completionTime ? pipeline.status : undefined;
-      },
-      900_000,
-    );
-    expect(status.lastRun?.succeeded).toBe(true);
-    expect(status.lastRun?.number).toBe(1);
-    expect(status.totalRecordsLoaded).toBe(expectedRows);
+    const done = await runEnded(1);
+    expect(done.lastRun).toMatchObject({ runner: 'Jobs', succeeded: true, recordsProduced: scenarioData.recordCount });
+    expect(done.totalRecordsLoaded).toBe(expectedRows);
 
     const jobs = await kubectlJson<JobList>('get', 'jobs', '-n', ns);
     const runJobs = jobs.items.filter((job) => /-(produce|consume)-1$/.test(job.metadata.name));
@@ -158,9 +161,13 @@ describe('a RecallPipeline in external-Kafka mode, applied with kubectl', () => 
       expect(job.spec.template.spec.containers[0]!.image).toBe(DEFAULT_PIPELINE_IMAGE);
       expect(job.status.succeeded).toBe(1);
     }
-    // What `kubectl get rp` prints: the Records column.
+    // What `kubectl get rp` prints: the Records and Last Run columns.
     const columns = await kubectl('get', 'rp', PIPELINE, '-n', ns);
-    expect(columns).toMatch(new RegExp(`\\b${expectedRows}\\b`));
+    expect(columns).toMatch(/RECORDS\s+LAST RUN/);
+    expect(columns).toMatch(new RegExp(`\\b${expectedRows}\\s+\\d+[smhd]`));
+
+    // psql through kubectl exec: the 25 original columns of every reference's row, exactly.
+    expect(scenarioData.differencesFrom(await tableRows(ns, PIPELINE))).toEqual([]);
   });
 
   it('created its topics in the in-cluster broker', async () => {
@@ -180,27 +187,7 @@ describe('a RecallPipeline in external-Kafka mode, applied with kubectl', () => 
     expect(topics.some((topic) => topic !== DEFAULT_TOPIC && topic.startsWith(DEFAULT_TOPIC))).toBe(true);
   });
 
-  it('runs a real PostgreSQL that passes its probe and holds the table, reached with psql through kubectl exec', async () => {
-    const ns = namespace.name;
-    await kubectl('rollout', 'status', `statefulset/${PIPELINE}-postgres`, '-n', ns, '--timeout=300s');
-    const count = await kubectl(
-      'exec',
-      `${PIPELINE}-postgres-0`,
-      '-n',
-      ns,
-      '--',
-      'psql',
-      '--username=recall',
-      '--dbname=recall',
-      '--tuples-only',
-      '--no-align',
-      '--command',
-      `SELECT count(*) FROM ${DEFAULT_TABLE}`,
-    );
-    expect(Number(count.trim())).toBe(expectedRows);
-  });
-
-  it('starts every pod it creates: none waits on its image or crash-loops, each long-running one is Ready', async () => {
+  it('starts every pod it creates: none waits on its image or crash-loops, Airflow’s four are Ready', async () => {
     const ns = namespace.name;
     const pods = await eventually(
       'every pod of the pipeline to run',
@@ -208,8 +195,8 @@ describe('a RecallPipeline in external-Kafka mode, applied with kubectl', () => 
         const list = await kubectlJson<PodList>('get', 'pods', '-n', ns);
         const broken = list.items.flatMap((pod) =>
           [...(pod.status.initContainerStatuses ?? []), ...(pod.status.containerStatuses ?? [])]
-            .filter((status) => BROKEN.test(status.state.waiting?.reason ?? ''))
-            .map((status) => `${pod.metadata.name}/${status.name}: ${status.state.waiting!.reason}`),
+            .filter((container) => BROKEN.test(container.state.waiting?.reason ?? ''))
+            .map((container) => `${pod.metadata.name}/${container.name}: ${container.state.waiting!.reason}`),
         );
         if (broken.length > 0) throw new Error(`pods that cannot start: ${broken.join(', ')}`);
         const settled = list.items.every(
@@ -223,9 +210,129 @@ describe('a RecallPipeline in external-Kafka mode, applied with kubectl', () => 
       600_000,
     );
     const names = pods.map((pod) => pod.metadata.name);
-    for (const part of ['postgres', 'airflow-scheduler', 'airflow-dag-processor', 'airflow-api-server']) {
-      expect(names.some((name) => name.startsWith(`${PIPELINE}-${part}`))).toBe(true);
+    for (const part of [
+      'postgres',
+      'airflow-scheduler',
+      'airflow-dag-processor',
+      'airflow-triggerer',
+      'airflow-api-server',
+    ]) {
+      expect(
+        names.some((name) => name.startsWith(`${PIPELINE}-${part}`)),
+        part,
+      ).toBe(true);
     }
+  });
+
+  it('runs the DAG Airflow parsed when triggered through its REST API: produce then consume as pods, 0 new rows, said in the task logs and in the status', async () => {
+    const ns = namespace.name;
+    const before = (await status()).lastRun!.number;
+    const run = await withAirflow(async (airflow) => {
+      const dag = await eventually(
+        'the dag-processor to parse the DAG',
+        () => airflow.dag(PIPELINE).catch(() => undefined),
+        300_000,
+      );
+      expect(dag.is_paused).toBe(false);
+      // Created after the run on create, the DAG started nothing by itself: its first run is the next scheduled time.
+      expect(await airflow.dagRuns(PIPELINE)).toEqual([]);
+
+      const triggered = await airflow.trigger(PIPELINE);
+      const ended = await eventually(
+        'the DAG run to end',
+        async () => {
+          const current = await airflow.dagRun(PIPELINE, triggered.dag_run_id);
+          return current.state === 'success' || current.state === 'failed' ? current : undefined;
+        },
+        900_000,
+      );
+      expect(ended.state).toBe('success');
+      // Served by the scheduler's log server to the api-server, as Airflow's UI reads them.
+      expect(await airflow.taskLog(PIPELINE, ended.dag_run_id, 'produce')).toMatch(NOTHING_SENT);
+      expect(await airflow.taskLog(PIPELINE, ended.dag_run_id, 'consume')).toMatch(nothingLoaded(expectedRows));
+      return ended;
+    });
+
+    const shown = await runEnded(before + 1);
+    expect(shown.lastRun).toMatchObject({
+      runner: 'Airflow',
+      airflowRunId: run.dag_run_id,
+      succeeded: true,
+      recordsProduced: 0,
+      recordsLoaded: 0,
+    });
+    expect(shown.totalRecordsLoaded).toBe(expectedRows);
+    expect(shown.checkpoint).toBeTruthy();
+    // The operator deleted the pods once their run was in the status.
+    await eventually('the DAG run’s pods to be deleted', async () => {
+      const left = await kubectl('get', 'pods', '-n', ns, '-l', 'kubernetes_pod_operator=True', '-o', 'name');
+      return left.trim() === '';
+    });
+  });
+
+  it('shows the DAG’s last run and its task log in Airflow’s UI, in a real browser, logged in with the Secret’s login', async () => {
+    const result = await withAirflow(async (_airflow, url) =>
+      checkAirflowUi({
+        baseUrl: url,
+        ...(await airflowLogin()),
+        dagId: PIPELINE,
+        taskId: 'consume',
+        summaryPattern: nothingLoaded(expectedRows),
+        summarySearch: 'upserted=0',
+        screenshotDir: testOutputDir('e2e', 'airflow-ui'),
+      }),
+    );
+    expect(result.failure, `screenshots: ${result.screenshots.join(', ')}`).toBeUndefined();
+    expect(result.screenshots.length).toBeGreaterThan(0);
+  });
+
+  it('follows the user’s changes: the schedule in Airflow, suspend pausing the DAG and holding runs, run-now', async () => {
+    const ns = namespace.name;
+    await patch({ spec: { airflow: { schedule: '30 5 * * *' } } });
+    await withAirflow((airflow) =>
+      eventually(
+        'Airflow to show the new schedule',
+        async () => (await airflow.dag(PIPELINE)).timetable_summary?.includes('30 5 * * *'),
+        600_000,
+      ),
+    );
+
+    await patch({ spec: { suspend: true } });
+    await eventually('phase Suspended', async () => (await status()).phase === 'Suspended');
+    await withAirflow((airflow) =>
+      eventually('Airflow to show the DAG paused', async () => (await airflow.dag(PIPELINE)).is_paused, 600_000),
+    );
+    const held = (await status()).lastRun!.number;
+    await kubectl('annotate', 'rp', PIPELINE, '-n', ns, `${RUN_NOW_ANNOTATION}=while-suspended`);
+    await eventually('the request to be held', async () =>
+      (
+        await kubectlJson<{ status?: { conditions?: { type: string; message: string }[] } }>(
+          'get',
+          'rp',
+          PIPELINE,
+          '-n',
+          ns,
+        )
+      ).status?.conditions
+        ?.find((condition) => condition.type === 'LastRunSucceeded')
+        ?.message.endsWith('run-now "while-suspended" waits until spec.suspend is false'),
+    );
+    expect((await status()).lastRun!.number).toBe(held);
+    expect((await kubectl('get', 'jobs', '-n', ns, '-o', 'name')).includes(`-produce-${held + 1}`)).toBe(false);
+
+    await patch({ spec: { suspend: false } });
+    await withAirflow((airflow) =>
+      eventually('Airflow to show the DAG unpaused', async () => !(await airflow.dag(PIPELINE)).is_paused, 600_000),
+    );
+    const resumed = await runEnded(held + 1);
+    expect(resumed.lastRun).toMatchObject({
+      runner: 'Jobs',
+      trigger: 'while-suspended',
+      succeeded: true,
+      recordsProduced: 0,
+      recordsLoaded: 0,
+    });
+    expect(resumed.totalRecordsLoaded).toBe(expectedRows);
   });
 
   it('keeps reconciling after the operator pod is deleted: a new pod takes the Lease', async () => {

@@ -3,7 +3,6 @@
  * rappelconso0 data, wraps each record in the topic's message format (src/records/recall-message.ts)
  * and publishes it keyed by reference_fiche, as the producer does.
  */
-import fs from 'node:fs';
 import { Kafka, logLevel, type Admin, type Message } from 'kafkajs';
 import pg from 'pg';
 import {
@@ -20,17 +19,13 @@ import type { RecallRevision } from '../../src/records/recall-revision.ts';
 import { connectionFor } from '../infra/connection.ts';
 import { afterAll, beforeAll } from 'vitest';
 import { REAL_DATA_DIR } from '../real-data.ts';
-import { ORIGINAL_COLUMNS } from '../../src/sink/recall-row.ts';
+import { findRowDifferences, lastRowPerReference, readJsonLines } from '../original-rows.ts';
 
 export const REAL_DATA_DIRECTORY = `${REAL_DATA_DIR}/rappelconso0`;
 export const FETCHED_AT = '2024-05-01T08:00:00.000Z';
 
 function jsonLines<T>(file: string): T[] {
-  return fs
-    .readFileSync(`${REAL_DATA_DIRECTORY}/${file}`, 'utf8')
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as T);
+  return readJsonLines<T>(`${REAL_DATA_DIRECTORY}/${file}`);
 }
 
 /** The 8,810 records as the API returned them. */
@@ -120,18 +115,15 @@ export async function dropRecallTable(client: pg.ClientBase, table: string): Pro
  * keeps (src/sink/latest-rows.ts), so the table's answers are the original's.
  */
 export function originalRowPerReference(): Map<string, Record<string, string | null>> {
-  return new Map(expectedRows().map((row) => [row.reference_fiche!, row]));
+  return lastRowPerReference(expectedRows());
 }
 
 /** The references whose stored 25 original columns differ from the original's row. Empty when the table is right. */
 export function rowsDifferingFromOriginal(rows: readonly Record<string, string | null>[]): string[] {
-  const original = originalRowPerReference();
-  return rows
-    .filter((row) => {
-      const kept = original.get(row.reference_fiche!);
-      return kept === undefined || !ORIGINAL_COLUMNS.every((column) => kept[column] === row[column]);
-    })
-    .map((row) => row.reference_fiche ?? '(no reference)');
+  const differing = findRowDifferences(rows, originalRowPerReference())
+    .filter((difference) => difference.kind !== 'missing row')
+    .map((difference) => difference.reference);
+  return [...new Set(differing)];
 }
 
 /**
