@@ -11,6 +11,7 @@ import { pipelineSuite } from './suites/pipeline.ts';
 import { operatorSuite } from './suites/operator.ts';
 import { memorySuite } from './suites/memory.ts';
 import { startupSuite } from './suites/startup.ts';
+import { clusterSuite } from './suites/cluster.ts';
 import type { BenchSuite } from './suite.ts';
 
 const suites: readonly BenchSuite[] = [
@@ -22,6 +23,7 @@ const suites: readonly BenchSuite[] = [
   operatorSuite,
   memorySuite,
   startupSuite,
+  clusterSuite,
 ];
 
 async function main(names: readonly string[]): Promise<void> {

@@ -20,13 +20,15 @@ export const POD_TEMPLATE_FILES = { produce: 'produce.yaml', consume: 'consume.y
 /**
  * How the operator knows the pods of Airflow's runs (operator/airflow-runs.ts). KubernetesPodOperator
  * labels every pod it launches with `kubernetes_pod_operator`, `run_id` (shortened to fit a label
- * value) and `try_number`; the DAG's steps add the full run id, the pipeline, and whether Airflow
+ * value) and `try_number`, and a pod it keeps with `already_checked` once done with it; the DAG's steps add the full run id, the pipeline, and whether Airflow
  * would retry the step, under the names below (the DAG file spells them too; a test checks both).
  */
 export const AIRFLOW_STEP_POD = {
   selector: 'kubernetes_pod_operator=True',
   runLabel: 'run_id',
   tryLabel: 'try_number',
+  /** Set to `True` by KubernetesPodOperator once it is done with a pod it keeps. */
+  doneLabel: 'already_checked',
   runIdAnnotation: 'rappelconso.io/airflow-run-id',
   finalTryLabel: 'rappelconso.io/final-try',
 } as const;

@@ -8,6 +8,8 @@ const RUN = 'scheduled__2026-12-01T06:00:00+00:00';
 
 interface PodOptions {
   step: 'produce' | 'consume';
+  /** Whether KubernetesPodOperator labelled it done; true once it ended, by default. */
+  done?: boolean;
   run?: string;
   tryNumber?: number;
   finalTry?: boolean;
@@ -40,6 +42,7 @@ function pod(options: PodOptions): JsonObject {
         [AIRFLOW_STEP_POD.runLabel]: 'shortened',
         [AIRFLOW_STEP_POD.tryLabel]: String(tryNumber),
         [AIRFLOW_STEP_POD.finalTryLabel]: String(finalTry),
+        ...((options.done ?? phase !== 'Running') ? { [AIRFLOW_STEP_POD.doneLabel]: 'True' } : {}),
       },
       annotations: { [AIRFLOW_STEP_POD.runIdAnnotation]: run },
     },
@@ -73,6 +76,10 @@ describe('stepPodOutcome', () => {
       state: 'failed',
       at: '2026-12-01T06:02:00Z',
       message: 'pod recalls-produce-1: exit code 1: recall: Kafka b:9092: down',
+    });
+    // Ended, but Airflow has not read its end yet: the task may still fail.
+    expect(stepPodOutcome(pod({ step: 'consume', phase: 'Succeeded', exitCode: 0, done: false }))).toEqual({
+      state: 'running',
     });
     expect(stepPodOutcome(pod({ step: 'consume', phase: 'Succeeded', exitCode: 0 }))).toEqual({
       state: 'succeeded',

@@ -2,7 +2,7 @@
  * Runs that Airflow started, read from the pods of the pipeline's DAG (see docs/decisions/0006).
  * Airflow keeps each step's pod when it ends; the operator, which watches them, turns them into the
  * pipeline's `lastRun` exactly as it does a run of its own Jobs, counts included (the pods' run
- * reports), then deletes them. Pure: the reconciler reads the pods from its cache and deletes them.
+ * reports), then deletes them once Airflow is done with them too. Pure: the reconciler reads the pods from its cache and deletes them.
  */
 import { AIRFLOW_STEP_POD } from '../charts/airflow-dag.ts';
 import { RUN_STEPS, type RunStep } from '../charts/jobs-construct.ts';
@@ -53,15 +53,23 @@ function terminatedOf(pod: JsonObject) {
     ?.terminated;
 }
 
+/** KubernetesPodOperator is done with the pod: it read its end, and will not touch it again. */
+export function airflowDoneWith(pod: JsonObject): boolean {
+  return pod.metadata?.labels?.[AIRFLOW_STEP_POD.doneLabel] === 'True';
+}
+
 /**
- * A step's outcome from its latest try. A failed try that Airflow will retry is still running;
- * only the last try's failure fails the step (the DAG labels that try).
+ * A step's outcome from its latest try, once Airflow is done with that try's pod: until then the
+ * task may still fail (Airflow reads the pod's end after the kubelet writes it). A failed try that
+ * Airflow will retry is still running; only the last try's failure fails the step (the DAG labels
+ * that try).
  */
 export function stepPodOutcome(pod: JsonObject | undefined): JobOutcome {
   if (!pod) return { state: 'absent' };
   const status = pod.status as PodStatus | undefined;
   const terminated = terminatedOf(pod);
   const at = terminated?.finishedAt ?? pod.metadata?.creationTimestamp ?? new Date(0).toISOString();
+  if (!airflowDoneWith(pod)) return { state: 'running' };
   if (status?.phase === 'Succeeded') return { state: 'succeeded', at };
   if (status?.phase !== 'Failed') return { state: 'running' };
   if (pod.metadata?.labels?.[AIRFLOW_STEP_POD.finalTryLabel] !== 'true') return { state: 'running' };

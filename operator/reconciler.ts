@@ -44,7 +44,7 @@ import { kindKey, objectPath, OWNED_KINDS } from './owned-kinds.ts';
 import { nextStatus, normalized, sameStatus, type Observation } from './pipeline-status.ts';
 import { ownerKey, pipelineKey, splitKey } from './pipeline-key.ts';
 import { ownershipChange } from './retained-owner.ts';
-import { airflowRuns, airflowRunToRecord, lostAirflowRun, planAirflowRun } from './airflow-runs.ts';
+import { airflowDoneWith, airflowRuns, airflowRunToRecord, lostAirflowRun, planAirflowRun } from './airflow-runs.ts';
 import { readRunReport, withReports, type RunReports } from './run-reports.ts';
 import { jobOutcome, planRun, requestedRun, type LastRun, type RunPlan } from './runs.ts';
 import { generateSecretData } from './secret-values.ts';
@@ -300,7 +300,8 @@ export class Reconciler {
     const shown = airflowRuns(this.#deps.caches.airflowStepPods(ctx.namespace, ctx.name)).find(
       (run) => run.id === lastRun.airflowRunId,
     );
-    for (const pod of shown?.pods ?? []) {
+    // A pod Airflow is not done with is a retry of a step after all: it stays until it is.
+    for (const pod of (shown?.pods ?? []).filter(airflowDoneWith)) {
       try {
         await this.#deps.api.delete(pod);
       } catch (error) {

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
 from airflow.providers.cncf.kubernetes.utils.container import get_container_termination_message
-from airflow.sdk import DAG
+from airflow.sdk import DAG, CronTriggerTimetable
 
 
 def setting(name: str) -> str:
@@ -79,6 +79,18 @@ class RecallStep(KubernetesPodOperator):
             context["ti"].xcom_push(key="run_report", value=report)
 
 
+def timetable(schedule: str):
+    """The schedule, whose first run is its next time, never one just past.
+
+    A new DAG would otherwise run at once when parsed within a tenth of an interval after a
+    scheduled time (Airflow's default for cron schedules), racing the operator's run on create.
+    A DAG that ran before and missed a time still runs once at once, so runs resume after a pause.
+    """
+    if schedule in ("@once", "@continuous"):
+        return schedule
+    return CronTriggerTimetable(schedule, timezone="UTC", run_immediately=timedelta(0))
+
+
 pipeline = setting("RECALL_PIPELINE")
 namespace = setting("RECALL_NAMESPACE")
 schedule = setting("RECALL_SCHEDULE")
@@ -90,10 +102,8 @@ if suspended not in ("true", "false"):
 with DAG(
     dag_id=pipeline,
     description=f"RappelConso recalls → Kafka → PostgreSQL for the RecallPipeline {pipeline}",
-    schedule=schedule,
-    # No start_date: with one in the past, Airflow starts the latest interval's run as soon as it
-    # parses the DAG, racing the operator's run on create; without, the first run is the next
-    # scheduled time. What a run reads is the producer's checkpoint, not the run's interval.
+    schedule=timetable(schedule),
+    # No start_date: what a run reads is the producer's checkpoint, not the run's interval.
     # Each run reads everything new since the checkpoint, so missed intervals need no run of their own.
     catchup=False,
     # The producer's checkpoint is incremental: two producers at once would start from the same

@@ -5,6 +5,21 @@
 export interface DagRun {
   dag_run_id: string;
   state: 'queued' | 'running' | 'success' | 'failed';
+  /** ISO times by Airflow's clock; unset until the run starts, and ends. */
+  start_date?: string | null;
+  end_date?: string | null;
+}
+
+export interface TaskInstance {
+  task_id: string;
+  state: string | null;
+  try_number: number;
+  /** ISO times by Airflow's clock: when the scheduler queued the try, and when it ran. */
+  queued_when?: string | null;
+  start_date?: string | null;
+  end_date?: string | null;
+  /** Seconds, start to end. */
+  duration?: number | null;
 }
 
 export interface Dag {
@@ -67,6 +82,14 @@ export class AirflowRest {
       `/dags/${encodeURIComponent(dagId)}/dagRuns?limit=100`,
     );
     return page.dag_runs;
+  }
+
+  async taskInstances(dagId: string, runId: string): Promise<TaskInstance[]> {
+    const page = await this.#call<{ task_instances: TaskInstance[] }>(
+      'GET',
+      `/dags/${encodeURIComponent(dagId)}/dagRuns/${encodeURIComponent(runId)}/taskInstances`,
+    );
+    return page.task_instances;
   }
 
   /** The whole log of a task's try, as text: each structured line's event, one per line. */

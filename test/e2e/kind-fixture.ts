@@ -70,9 +70,15 @@ export function eventually<T>(
   return until(check, what, { timeoutMs, intervalMs: 1000 });
 }
 
-/** A namespace for one test file, named after its purpose; `remove` deletes it without waiting. */
-export async function createNamespace(purpose: string): Promise<{ name: string; remove: () => Promise<void> }> {
-  const name = `e2e-${purpose}-${Date.now().toString(36)}`;
+/**
+ * A namespace for one test file, named after its tier and purpose (the benchmarks use the cluster
+ * too, and their leftovers should say so); `remove` deletes it without waiting.
+ */
+export async function createNamespace(
+  purpose: string,
+  tier = 'e2e',
+): Promise<{ name: string; remove: () => Promise<void> }> {
+  const name = `${tier}-${purpose}-${Date.now().toString(36)}`;
   await apply([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }]);
   return {
     name,

@@ -18,6 +18,7 @@ import { OPERATOR_NAMESPACE, operatorLeader } from '../infra/cluster/kind-cluste
 import { KAFKA_IMAGE } from '../infra/cluster/product-images.ts';
 import { envContext } from '../infra/context.ts';
 import { testOutputDir } from '../test-output.ts';
+import { airflowLogin } from './airflow-login.ts';
 import { AirflowRest } from './airflow-rest.ts';
 import { checkAirflowUi } from './airflow-ui.ts';
 import { kafkaBootstrapServers, kafkaBrokerObjects, KAFKA_BROKER_NAME } from './kafka-broker.ts';
@@ -112,24 +113,11 @@ describe('a user’s day with a RecallPipeline on the real cluster', () => {
   const patch = (body: object) =>
     kubectl('patch', 'rp', PIPELINE, '-n', namespace.name, '--type=merge', '--patch', JSON.stringify(body));
 
-  /** The login the operator generated, as the README tells users to read it. */
-  async function airflowLogin(): Promise<{ username: string; password: string }> {
-    const secret = await kubectlJson<{ data: Record<string, string> }>(
-      'get',
-      'secret',
-      `${PIPELINE}-airflow-login`,
-      '-n',
-      namespace.name,
-    );
-    const decode = (key: string) => Buffer.from(secret.data[key] ?? '', 'base64').toString();
-    return { username: decode('username'), password: decode('password') };
-  }
-
   /** Airflow's REST API through a port-forward to its Service, for the time of `use`. */
   async function withAirflow<T>(use: (airflow: AirflowRest, url: string) => Promise<T>): Promise<T> {
     const forward = await portForward(namespace.name, `svc/${PIPELINE}-airflow-api-server`, AIRFLOW_API_PORT);
     try {
-      const { username, password } = await airflowLogin();
+      const { username, password } = await airflowLogin(namespace.name, PIPELINE);
       return await use(await AirflowRest.login(forward.url, username, password), forward.url);
     } finally {
       forward.stop();
@@ -274,7 +262,7 @@ describe('a user’s day with a RecallPipeline on the real cluster', () => {
     const result = await withAirflow(async (_airflow, url) =>
       checkAirflowUi({
         baseUrl: url,
-        ...(await airflowLogin()),
+        ...(await airflowLogin(namespace.name, PIPELINE)),
         dagId: PIPELINE,
         taskId: 'consume',
         summaryPattern: nothingLoaded(expectedRows),

@@ -92,7 +92,10 @@ describe('the DAG as Airflow parses it, with the settings and pod templates of t
     });
     expect(bag.dags).toEqual({
       [DAG_ID]: {
-        schedule: '@daily',
+        // @daily, as Airflow's cron timetable spells it; its first run is the next midnight, never
+        // the one just past (which would race the operator's run on create).
+        schedule: '0 0 * * *',
+        firstRunInFuture: true,
         catchup: false,
         maxActiveRuns: 1,
         pausedUponCreation: false,

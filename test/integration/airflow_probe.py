@@ -15,6 +15,26 @@ answer = sys.stdout
 sys.stdout = sys.stderr
 
 
+def scheduler_timetable(dag):
+    """The DAG's timetable as the scheduler holds it: serialized by the dag-processor, decoded."""
+    from airflow.serialization.decoders import decode_timetable
+    from airflow.serialization.encoders import encode_timetable
+
+    return decode_timetable(encode_timetable(dag.timetable))
+
+
+def first_run_in_future(dag):
+    """Whether the scheduler, seeing the DAG for the first time now, waits for its next scheduled time."""
+    from datetime import datetime, timezone
+
+    from airflow.timetables.base import TimeRestriction
+
+    timetable = scheduler_timetable(dag)
+    restriction = TimeRestriction(earliest=dag.start_date, latest=None, catchup=dag.catchup)
+    info = timetable.next_dagrun_info(last_automated_data_interval=None, restriction=restriction)
+    return info is not None and info.run_after > datetime.now(timezone.utc)
+
+
 def dagbag(folder):
     from airflow.dag_processing.dagbag import DagBag
     from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
@@ -25,7 +45,8 @@ def dagbag(folder):
         "importErrors": bag.import_errors,
         "dags": {
             dag_id: {
-                "schedule": dag.schedule,
+                "schedule": scheduler_timetable(dag).summary,
+                "firstRunInFuture": first_run_in_future(dag),
                 "catchup": dag.catchup,
                 "maxActiveRuns": dag.max_active_runs,
                 "pausedUponCreation": dag.is_paused_upon_creation,

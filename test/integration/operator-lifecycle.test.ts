@@ -313,6 +313,16 @@ describe('operator: a pipeline from create to delete', () => {
         },
       });
     };
+    /** What KubernetesPodOperator does to a pod it keeps once it has read its end. */
+    const doneWith = (pod: k8s.V1Pod) =>
+      client.core.patchNamespacedPod(
+        {
+          name: pod.metadata!.name!,
+          namespace,
+          body: { metadata: { labels: { [AIRFLOW_STEP_POD.doneLabel]: 'True' } } },
+        },
+        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+      );
     const produced: RunReport = { step: 'produce', sent: 5, deadLettered: 0, checkpoint: '2023-07-01 (+5 at it)' };
     const consumed: RunReport = { step: 'consume', inserted: 4, updated: 1, deadLettered: 0, tableRows: 8807 };
     const runNumber = ((await client.get(name)).status?.lastRun?.number ?? 0) + 1;
@@ -327,8 +337,18 @@ describe('operator: a pipeline from create to delete', () => {
     expect(running.lastRun?.completionTime).toBeUndefined();
     expect(running.phase).toBe('Running');
     await endPod(client.core, producer, 'Succeeded', JSON.stringify(produced));
+    await doneWith(producer);
     const consumer = await launch('consume');
+    const reconciles = await counterTotal(operator.metrics.registry, RECONCILES);
     await endPod(client.core, consumer, 'Succeeded', JSON.stringify(consumed));
+    // Until Airflow is done with the pod, the step is not over: the task may still fail.
+    await until(
+      async () => (await counterTotal(operator.metrics.registry, RECONCILES)) > reconciles,
+      'a reconcile on the consumer pod’s end',
+    );
+    await operator.idle();
+    expect((await client.get(name)).status?.lastRun?.completionTime).toBeUndefined();
+    await doneWith(consumer);
 
     const done = await client.waitForCondition(name, 'LastRunSucceeded', 'True', 'Succeeded');
     expect(done.status?.lastRun).toMatchObject({

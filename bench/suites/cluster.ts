@@ -1,0 +1,325 @@
+/**
+ * One RecallPipeline on the running kind cluster (`npm run kind:up`), as the end-to-end tier
+ * deploys it: Kafka in external mode pointing at a broker in the namespace, `recall api` in a pod
+ * serving the 8,810 real records, managed PostgreSQL and Airflow. It measures
+ *
+ * - `kubectl apply` → the Ready condition, and → the run on create ended with every row loaded;
+ * - a DAG run triggered through Airflow's REST API (the generated login, a port-forward): Airflow's
+ *   own start→end of the run and of each task, and how long the operator takes to show it in the
+ *   status;
+ * - the memory of every pod of the namespace against its requests and limits, from the nodes'
+ *   cgroups, sampled over the whole benchmark (bench/cgroup-memory-sampler.ts).
+ *
+ * The namespace, `bench-cluster-<time>`, is deleted at the end without waiting.
+ */
+import { API_GROUP_VERSION, KIND } from '../../charts/api/group.ts';
+import { RUN_LABEL } from '../../charts/labels.ts';
+import { AIRFLOW_API_PORT } from '../../charts/airflow-construct.ts';
+import type { RecallPipelineStatus } from '../../charts/api/status-schema.ts';
+import { airflowLogin } from '../../test/e2e/airflow-login.ts';
+import { AirflowRest, type DagRun, type TaskInstance } from '../../test/e2e/airflow-rest.ts';
+import { kafkaBootstrapServers, kafkaBrokerObjects, KAFKA_BROKER_NAME } from '../../test/e2e/kafka-broker.ts';
+import { apply, createNamespace, eventually, kubectl } from '../../test/e2e/kind-fixture.ts';
+import { portForward, type PortForward } from '../../test/e2e/port-forward.ts';
+import { deployRecallApi, recallApiReady } from '../../test/e2e/recall-api.ts';
+import { KAFKA_IMAGE } from '../../test/infra/cluster/product-images.ts';
+import { readJsonLines } from '../../test/original-rows.ts';
+import { RAPPELCONSO0_RECORDS } from '../../test/real-data.ts';
+import { CgroupMemorySampler, type CgroupPeak, type SamplerSummary } from '../cgroup-memory-sampler.ts';
+import { PipelineStatusWatch } from '../pipeline-status-watch.ts';
+import { PodRegistry, type RecordedPod } from '../pod-registry.ts';
+import { seconds, table, type BenchSuite } from '../suite.ts';
+
+const PIPELINE = 'recalls';
+const MINUTE = 60_000;
+
+const isReady = (status: RecallPipelineStatus) =>
+  status.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True');
+
+/** The order components are listed in: the pipeline's own first, as they start. */
+const COMPONENT_ORDER = [
+  'postgres',
+  'airflow-db-migrate',
+  'airflow-scheduler',
+  'airflow-dag-processor',
+  'airflow-triggerer',
+  'airflow-api-server',
+  'produce Job',
+  'consume Job',
+  'Airflow produce task',
+  'Airflow consume task',
+];
+
+interface Component {
+  readonly name: string;
+  /** False for what the benchmark deploys beside the pipeline (its source and its broker). */
+  readonly ofPipeline: boolean;
+}
+
+function componentOf(pod: RecordedPod): Component {
+  const component = pod.labels['app.kubernetes.io/component'];
+  if (component === 'e2e-external-kafka') return { name: 'Kafka broker (external mode)', ofPipeline: false };
+  if (pod.labels['app.kubernetes.io/name'] === 'recall-api') return { name: 'recall-api (source)', ofPipeline: false };
+  if (component === 'produce' || component === 'consume') {
+    // The DAG's KubernetesPodOperator labels its pods; the Jobs' pods have a Job for owner.
+    if (pod.labels.kubernetes_pod_operator === 'True') return { name: `Airflow ${component} task`, ofPipeline: true };
+    const run = pod.labels[RUN_LABEL];
+    return { name: `${component} Job${run === undefined ? '' : ` (run ${run})`}`, ofPipeline: true };
+  }
+  return { name: component ?? pod.name, ofPipeline: true };
+}
+
+function rank(component: Component): number {
+  const index = COMPONENT_ORDER.findIndex((name) => component.name.startsWith(name));
+  return (component.ofPipeline ? 0 : 100) + (index === -1 ? COMPONENT_ORDER.length : index);
+}
+
+const MIB = 1024 * 1024;
+
+function mib(bytes: number | undefined): string {
+  return bytes === undefined ? '-' : (bytes / MIB).toFixed(1);
+}
+
+function ratio(peak: number | undefined, bound: number | undefined): string {
+  return peak === undefined || bound === undefined ? '-' : (peak / bound).toFixed(2);
+}
+
+/** ISO times by Airflow's clock → milliseconds between them. */
+function between(start: string | null | undefined, end: string | null | undefined): number | undefined {
+  return start && end ? Date.parse(end) - Date.parse(start) : undefined;
+}
+
+function maybeSeconds(milliseconds: number | undefined): string {
+  return milliseconds === undefined ? '-' : seconds(milliseconds);
+}
+
+async function nodeNames(): Promise<string[]> {
+  return (await kubectl('get', 'nodes', '-o', 'jsonpath={.items[*].metadata.name}')).split(' ').filter(Boolean);
+}
+
+function printMemory(
+  print: (line: string) => void,
+  pods: ReadonlyMap<string, RecordedPod>,
+  memory: SamplerSummary,
+  lastError: string | undefined,
+): void {
+  const byPod = new Map<string, CgroupPeak[]>();
+  for (const peak of memory.peaks) byPod.set(peak.podUid, [...(byPod.get(peak.podUid) ?? []), peak]);
+
+  const rows: { rank: number; cells: string[] }[] = [];
+  const notes: string[] = [];
+  for (const pod of pods.values()) {
+    const component = componentOf(pod);
+    const cgroups = byPod.get(pod.uid) ?? [];
+    const podPeak = cgroups.find((cgroup) => cgroup.containerId === undefined);
+    for (const container of pod.containers) {
+      const own = cgroups.filter(
+        (cgroup) => cgroup.containerId !== undefined && pod.containerIds.get(cgroup.containerId) === container.name,
+      );
+      const peak = own.length === 0 ? undefined : Math.max(...own.map((cgroup) => cgroup.peakBytes));
+      const workingSet = own.length === 0 ? undefined : Math.max(...own.map((cgroup) => cgroup.workingSetBytes));
+      const label = `${component.name}${component.ofPipeline ? '' : ' [not the pipeline’s]'}`;
+      const where = `${pod.name}/${container.name}${container.init ? ' (init)' : ''}`;
+      if (peak !== undefined && container.requestBytes !== undefined && peak > container.requestBytes) {
+        notes.push(`${where}: peak ${mib(peak)} MiB exceeds its request ${mib(container.requestBytes)} MiB`);
+      }
+      if (peak !== undefined && container.limitBytes !== undefined && peak > 0.9 * container.limitBytes) {
+        notes.push(`${where}: peak ${mib(peak)} MiB is within 10 % of its limit ${mib(container.limitBytes)} MiB`);
+      }
+      if (peak !== undefined && container.limitBytes !== undefined && container.limitBytes >= 4 * peak) {
+        notes.push(
+          `${where}: limit ${mib(container.limitBytes)} MiB is ${ratio(container.limitBytes, peak)}× its peak`,
+        );
+      }
+      rows.push({
+        rank: rank(component),
+        cells: [
+          label,
+          where,
+          own.length === 0 ? 'not sampled (ended within a sample)' : mib(peak),
+          mib(workingSet),
+          mib(container.requestBytes),
+          mib(container.limitBytes),
+          ratio(peak, container.requestBytes),
+          ratio(peak, container.limitBytes),
+          mib(podPeak?.peakBytes),
+        ],
+      });
+    }
+  }
+  rows.sort((a, b) => a.rank - b.rank || a.cells[1]!.localeCompare(b.cells[1]!));
+  for (const line of table(
+    [
+      'component',
+      'pod/container',
+      'peak MiB',
+      'working set MiB (sampled max)',
+      'request MiB',
+      'limit MiB',
+      'peak/request',
+      'peak/limit',
+      'pod cgroup peak MiB',
+    ],
+    rows.map((row) => row.cells),
+  ))
+    print(line);
+  print('');
+  for (const [node, source] of memory.sources) print(`- peak on ${node}: ${source}`);
+  print(
+    `- ${memory.samples} samples (${memory.failedSamples} failed${lastError ? `, last: ${lastError}` : ''}); a ` +
+      'container’s cgroup goes with it, so its last second before exiting may be missed; the pod cgroup (all its ' +
+      'containers and the sandbox) keeps its high-water mark until the pod is deleted',
+  );
+  print('- peak and usage count the page cache the container caused; the working set leaves out its inactive part');
+  if (notes.length > 0) {
+    print('');
+    print('worth a look:');
+    for (const note of notes) print(`- ${note}`);
+  }
+}
+
+function printAirflowRun(
+  print: (line: string) => void,
+  run: DagRun,
+  tasks: readonly TaskInstance[],
+  figures: { triggered: number; endSeen: number; inStatus: number; runNumber: number | undefined },
+): void {
+  const airflowEnd = run.end_date ? Date.parse(run.end_date) : undefined;
+  for (const line of table(
+    ['measure', 'figure'],
+    [
+      ['DAG run', `${run.dag_run_id}: ${run.state}`],
+      ['trigger (REST) → the client sees it end', seconds(figures.endSeen - figures.triggered)],
+      ['Airflow’s start_date → end_date of the DAG run', maybeSeconds(between(run.start_date, run.end_date))],
+      [
+        `the DAG run’s end (Airflow’s end_date) → the operator shows it (status.lastRun ${figures.runNumber ?? '?'}, completionTime)`,
+        maybeSeconds(airflowEnd === undefined ? undefined : figures.inStatus - airflowEnd),
+      ],
+      ['trigger (REST) → the operator shows it', seconds(figures.inStatus - figures.triggered)],
+    ],
+  ))
+    print(line);
+  print('');
+  for (const line of table(
+    ['task', 'state', 'try', 'queued → start', 'start → end (Airflow’s duration)'],
+    tasks.map((task) => [
+      task.task_id,
+      task.state ?? '-',
+      String(task.try_number),
+      maybeSeconds(between(task.queued_when, task.start_date)),
+      maybeSeconds(task.duration == null ? between(task.start_date, task.end_date) : task.duration * 1000),
+    ]),
+  ))
+    print(line);
+}
+
+export const clusterSuite: BenchSuite = {
+  name: 'cluster',
+  description:
+    'one RecallPipeline on the kind cluster: apply → Ready → rows loaded, an Airflow-triggered run, every pod’s peak memory against its requests and limits',
+
+  async run(print) {
+    const records = readJsonLines<{ reference_fiche?: unknown }>(RAPPELCONSO0_RECORDS);
+    const references = new Set(records.map((record) => record.reference_fiche)).size;
+    const namespace = await createNamespace('cluster', 'bench');
+    const ns = namespace.name;
+    print(`namespace ${ns}, pipeline ${PIPELINE}, ${records.length.toLocaleString('en')} records`);
+    const pods = PodRegistry.start(ns);
+    const sampler = await CgroupMemorySampler.start(await nodeNames());
+    let watch: PipelineStatusWatch | undefined;
+    let forward: PortForward | undefined;
+    try {
+      const apiUrl = await deployRecallApi(ns, RAPPELCONSO0_RECORDS);
+      await apply(kafkaBrokerObjects(ns, KAFKA_IMAGE));
+      await kubectl('rollout', 'status', `statefulset/${KAFKA_BROKER_NAME}`, '-n', ns, '--timeout=300s');
+      await recallApiReady(ns);
+
+      // 1. apply → Ready, and → the run on create ended with every row in the table.
+      watch = await PipelineStatusWatch.start(ns, PIPELINE);
+      const ready = watch.when('the Ready condition', isReady, 15 * MINUTE);
+      const created = watch.when(
+        'run 1 to end',
+        (status) => (status.lastRun?.number === 1 && status.lastRun.completionTime ? status : undefined),
+        20 * MINUTE,
+      );
+      const applied = Date.now();
+      await apply([
+        {
+          apiVersion: API_GROUP_VERSION,
+          kind: KIND,
+          metadata: { name: PIPELINE, namespace: ns },
+          spec: {
+            source: { apiUrl },
+            kafka: { mode: 'external', external: { bootstrapServers: [kafkaBootstrapServers(ns)] } },
+          },
+        },
+      ]);
+      const readyAt = (await ready).at;
+      const { at: loadedAt, value: loaded } = await created;
+      const lastRun = loaded.lastRun!;
+      const runTime = between(lastRun.startTime, lastRun.completionTime);
+      for (const line of table(
+        ['measure', 'figure'],
+        [
+          ['kubectl apply → Ready condition', seconds(readyAt - applied)],
+          [
+            'kubectl apply → run on create ended (status.lastRun 1 with completionTime)',
+            `${seconds(loadedAt - applied)} (the run itself, startTime → completionTime: ${maybeSeconds(runTime)})`,
+          ],
+          ['run 1', `runner ${lastRun.runner ?? '-'}, succeeded ${String(lastRun.succeeded)}`],
+          [
+            'rows',
+            `status.totalRecordsLoaded ${loaded.totalRecordsLoaded ?? '-'}; distinct references of the records ` +
+              `${references} (${loaded.totalRecordsLoaded === references ? 'equal' : 'DIFFERENT'}); ` +
+              `recordsProduced ${lastRun.recordsProduced}, recordsLoaded ${lastRun.recordsLoaded}`,
+          ],
+        ],
+      ))
+        print(line);
+      print('');
+
+      // 2. A DAG run triggered through the REST API, as a user's Trigger button.
+      forward = await portForward(ns, `svc/${PIPELINE}-airflow-api-server`, AIRFLOW_API_PORT);
+      const login = await airflowLogin(ns, PIPELINE);
+      const airflow = await AirflowRest.login(forward.url, login.username, login.password);
+      await eventually(
+        'the dag-processor to parse the DAG',
+        () => airflow.dag(PIPELINE).catch(() => undefined),
+        5 * MINUTE,
+      );
+      const triggered = Date.now();
+      const run = await airflow.trigger(PIPELINE);
+      const shown = watch.when(
+        `the DAG run ${run.dag_run_id} in the status`,
+        (status) =>
+          status.lastRun?.airflowRunId === run.dag_run_id && status.lastRun.completionTime ? status : undefined,
+        20 * MINUTE,
+      );
+      const ended = await eventually(
+        'the DAG run to end',
+        async () => {
+          const current = await airflow.dagRun(PIPELINE, run.dag_run_id);
+          return current.state === 'success' || current.state === 'failed' ? current : undefined;
+        },
+        15 * MINUTE,
+      );
+      const endSeen = Date.now();
+      const tasks = await airflow.taskInstances(PIPELINE, run.dag_run_id);
+      const inStatus = await shown;
+      printAirflowRun(print, ended, tasks, {
+        triggered,
+        endSeen,
+        inStatus: inStatus.at,
+        runNumber: inStatus.value.lastRun?.number,
+      });
+      print('');
+    } finally {
+      forward?.stop();
+      watch?.stop();
+      // 3. Memory, sampled since the namespace was created; also when a step failed, since it may say why.
+      const memory = await sampler.stop();
+      printMemory(print, await pods.stop(), memory, sampler.lastError);
+      await namespace.remove();
+    }
+  },
+};
