@@ -130,11 +130,14 @@ export async function airflowHome(dag: string, options: { migrate: boolean }): P
     const child = spawn(executable, args, { env: { ...baseEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      output += chunk.toString();
+    // Decoded by the streams, so that a character split across two chunks stays whole.
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      stdout += chunk;
+      output += chunk;
     });
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: string) => (output += chunk));
     const done = new Promise<AirflowResult>((resolve, reject) => {
       child.once('error', reject);
       child.once('close', (code) => resolve({ code, stdout, output: stripVTControlCharacters(output) }));
