@@ -15,10 +15,10 @@ describe('manifests/', () => {
     expect(fs.readFileSync(target, 'utf8'), `manifests/${file} is stale: run npm run synth`).toBe(files.get(file));
   });
 
-  it('holds no YAML that charts/ no longer produces', () => {
+  it('holds no YAML or JSON that charts/ no longer produces', () => {
     const present = fs
       .readdirSync(manifests, { recursive: true, encoding: 'utf8' })
-      .filter((file) => file.endsWith('.yaml'))
+      .filter((file) => /\.(yaml|json)$/.test(file))
       .map((file) => file.split(path.sep).join('/'));
     expect(present.filter((file) => !files.has(file))).toEqual([]);
   });

@@ -4,6 +4,8 @@
  */
 import { Yaml } from 'cdk8s';
 import { recallPipelineCrd } from './api/crd.ts';
+import { pipelineDashboard } from './monitoring/grafana-dashboard.ts';
+import { pipelinePrometheusRule } from './monitoring/prometheus-rule.ts';
 import { buildOperatorInstallObjects, OPERATOR_LABELS } from './operator-install.ts';
 import { buildPipelineObjects } from './pipeline-chart.ts';
 import { samples } from './samples/index.ts';
@@ -27,6 +29,9 @@ export function manifestFiles(dagSource: string | undefined): Map<string, string
   const files = new Map<string, string>();
   files.set('crd/recallpipelines.rappelconso.io.yaml', yamlFile(recallPipelineCrd({ ...OPERATOR_LABELS })));
   files.set('operator/install.yaml', yamlFile(...buildOperatorInstallObjects()));
+  files.set('monitoring/prometheus-rule.yaml', yamlFile(pipelinePrometheusRule()));
+  // JSON, as Grafana imports it; JSON has no comments, so no header either.
+  files.set('monitoring/grafana-dashboard.json', `${JSON.stringify(pipelineDashboard(), null, 2)}\n`);
   for (const [stem, sample] of Object.entries(samples)) {
     files.set(`samples/${stem}.yaml`, yamlFile(sample));
     files.set(`samples/${stem}.rendered.yaml`, yamlFile(...buildPipelineObjects(sample, options)));

@@ -1,8 +1,10 @@
 /**
  * The operator's Prometheus metrics (prom-client), in a registry of their own so tests can create
- * several operators in one process.
+ * several operators in one process: its own workings here, each pipeline's health in
+ * pipeline-metrics.ts.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { PipelineMetrics } from './pipeline-metrics.ts';
 
 export interface OperatorMetrics {
   readonly registry: Registry;
@@ -13,6 +15,7 @@ export interface OperatorMetrics {
   readonly apiWrites: Counter<'verb'>;
   readonly apiRequests: Counter<'verb'>;
   readonly leader: Gauge;
+  readonly pipelines: PipelineMetrics;
 }
 
 export function createOperatorMetrics(options: { processMetrics?: boolean } = {}): OperatorMetrics {
@@ -59,5 +62,6 @@ export function createOperatorMetrics(options: { processMetrics?: boolean } = {}
       help: '1 while this replica holds the leader lease',
       registers: [registry],
     }),
+    pipelines: new PipelineMetrics(registry),
   };
 }

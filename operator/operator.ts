@@ -139,6 +139,7 @@ export async function startOperator(options: OperatorOptions = {}): Promise<Runn
     log,
     chartOptions: options.chartOptions ?? {},
     requeueAfter: (key, delayMs) => queue.addAfter(key, delayMs),
+    pipelineMetrics: metrics.pipelines,
   });
 
   let health: HealthServer | undefined;
@@ -161,12 +162,14 @@ export async function startOperator(options: OperatorOptions = {}): Promise<Runn
         onStartedLeading: () => {
           leading = true;
           metrics.leader.set(1);
+          metrics.pipelines.startExporting();
           log.info({ identity }, 'leading: reconciling');
           enqueueAll();
         },
         onStoppedLeading: () => {
           leading = false;
           metrics.leader.set(0);
+          metrics.pipelines.stopExporting();
           log.warn({ identity }, 'no longer leading: reconciling stopped');
         },
         onError: (error) => log.warn({ err: error }, 'leader election'),
@@ -206,6 +209,7 @@ export async function startOperator(options: OperatorOptions = {}): Promise<Runn
       await elector?.release();
       leading = false;
       metrics.leader.set(0);
+      metrics.pipelines.stopExporting();
       await topics.close();
       await health?.close();
       log.info({ identity }, 'operator stopped');

@@ -43,6 +43,7 @@ import {
 import { kindKey, objectPath, OWNED_KINDS } from './owned-kinds.ts';
 import { nextStatus, normalized, sameStatus, type Observation } from './pipeline-status.ts';
 import { ownerKey, pipelineKey, splitKey } from './pipeline-key.ts';
+import type { PipelineMetrics } from './pipeline-metrics.ts';
 import { ownershipChange } from './retained-owner.ts';
 import { airflowDoneWith, airflowRuns, airflowRunToRecord, lostAirflowRun, planAirflowRun } from './airflow-runs.ts';
 import { readRunReport, withReports, type RunReports } from './run-reports.ts';
@@ -62,6 +63,7 @@ export interface ReconcilerDeps {
   log: Logger;
   chartOptions: ContextOptions;
   requeueAfter: (key: string, delayMs: number) => void;
+  pipelineMetrics: PipelineMetrics;
 }
 
 /** The last status this replica wrote, and the resourceVersion it was based on. */
@@ -89,6 +91,7 @@ export class Reconciler {
   /** Drops what is remembered about a pipeline that is gone. */
   forget(key: string): void {
     this.#written.delete(key);
+    this.#deps.pipelineMetrics.forget(key);
   }
 
   async reconcile(key: string): Promise<void> {
@@ -374,7 +377,18 @@ export class Reconciler {
     observation: Observation,
   ): Promise<boolean> {
     const status = nextStatus(previous, observation, new Date());
-    if (previous && sameStatus(previous, status)) return false;
+    // Observed once the status stands, unchanged or written: a write that failed is retried, and
+    // a run it ended is counted by the retry that writes it.
+    const observe = () =>
+      this.#deps.pipelineMetrics.observe(key, {
+        previous,
+        status,
+        creationTimestamp: pipeline.metadata?.creationTimestamp,
+      });
+    if (previous && sameStatus(previous, status)) {
+      observe();
+      return false;
+    }
     const { name, namespace } = pipeline.metadata as { name: string; namespace: string };
     await this.#deps.api.applyStatus(objectPath(PIPELINE_KIND, namespace, name), {
       apiVersion: API_GROUP_VERSION,
@@ -383,6 +397,7 @@ export class Reconciler {
       status,
     });
     this.#written.set(key, { basedOn: pipeline.metadata?.resourceVersion, status });
+    observe();
     const readyBefore = previous?.conditions?.find((condition) => condition.type === 'Ready');
     const readyNow = status.conditions?.find((condition) => condition.type === 'Ready');
     // Becoming ready, and ceasing to be, are news; not being ready yet while provisioning is not.

@@ -340,6 +340,7 @@ export interface Pipeline {
     uid: string;
     generation: number;
     resourceVersion: string;
+    creationTimestamp: string;
     annotations?: Record<string, string>;
   };
   spec: Record<string, unknown>;

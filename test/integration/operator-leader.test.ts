@@ -1,8 +1,8 @@
 /**
  * Two `recall operator` processes against the real control plane, scoped to this test's namespace
- * (and their Lease in it): exactly one leads and reconciles, the other makes no write; when the
- * leader is SIGKILLed the other takes the Lease once it expires and reconciles; SIGTERM stops a
- * leader gracefully, handing the Lease back.
+ * (and their Lease in it): exactly one leads, reconciles and exports per-pipeline series, the other
+ * makes no write and exports none; when the leader is SIGKILLed the other takes the Lease once it
+ * expires and reconciles; SIGTERM stops a leader gracefully, handing the Lease back.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -19,7 +19,14 @@ interface Replica {
   stderr: string[];
 }
 
-async function metricsOf(replica: Replica): Promise<{ leader: number; writes: number } | undefined> {
+interface ReplicaMetrics {
+  leader: number;
+  writes: number;
+  /** The pipelines it exports per-pipeline series of. */
+  pipelines: string[];
+}
+
+async function metricsOf(replica: Replica): Promise<ReplicaMetrics | undefined> {
   try {
     const text = await (await fetch(`http://127.0.0.1:${replica.port}/metrics`)).text();
     const leader = Number(/^recall_operator_leader (\S+)$/m.exec(text)?.[1] ?? 0);
@@ -27,7 +34,10 @@ async function metricsOf(replica: Replica): Promise<{ leader: number; writes: nu
       (sum, match) => sum + Number(match[1]),
       0,
     );
-    return { leader, writes };
+    const pipelines = [...text.matchAll(/^recall_pipeline_ready\{[^}]*pipeline="([^"]+)"[^}]*\} \S+$/gm)]
+      .map((match) => match[1]!)
+      .sort();
+    return { leader, writes, pipelines };
   } catch {
     return undefined;
   }
@@ -87,7 +97,9 @@ describe('operator: two replicas with leader election', () => {
     await client.create('led');
     await until(async () => (await client.get('led')).status?.observedGeneration === 1, 'the leader to reconcile');
     expect((await metricsOf(leader))!.writes).toBeGreaterThan(0);
-    expect(await metricsOf(standby)).toEqual({ leader: 0, writes: 0 });
+    await until(async () => (await metricsOf(leader))?.pipelines.includes('led'), 'the leader to export its series');
+    // The standby reconciles nothing, so it knows no current value to export.
+    expect(await metricsOf(standby)).toEqual({ leader: 0, writes: 0, pipelines: [] });
 
     leader.process.kill('SIGKILL');
     await until(async () => (await metricsOf(standby))?.leader === 1, 'the standby to take over', 20_000);
@@ -100,6 +112,10 @@ describe('operator: two replicas with leader election', () => {
     await until(
       async () => (await client.get('after-takeover')).status?.observedGeneration === 1,
       'the new leader to reconcile a new pipeline',
+    );
+    await until(
+      async () => (await metricsOf(standby))?.pipelines.join() === 'after-takeover,led',
+      'the new leader to export the series of both pipelines',
     );
 
     const exited = once(standby.process, 'exit');

@@ -15,6 +15,7 @@ import { PIPELINE_ANNOTATION } from '../../charts/labels.ts';
 import type { RunningOperator } from '../../operator/operator.ts';
 import type { RunReport } from '../../src/reporting/run-report.ts';
 import { connectionFor } from '../infra/connection.ts';
+import { pipelineSamples } from '../pipeline-samples.ts';
 import {
   counterTotal,
   namespacedOperator,
@@ -46,6 +47,13 @@ describe('operator: a pipeline from create to delete', () => {
   afterAll(async () => {
     await scoped?.stop();
   });
+
+  /** The pipeline's series in the operator's /metrics text, as a scrape would read them. */
+  async function samples(pipeline = name): Promise<Record<string, number>> {
+    return pipelineSamples(await operator.metrics.registry.metrics(), namespace, pipeline);
+  }
+
+  const seconds = (timestamp: string | undefined) => Date.parse(timestamp!) / 1000;
 
   /** Settles: nothing queued or running, twice in a row a moment apart (late watch events included). */
   async function settled(): Promise<void> {
@@ -170,6 +178,36 @@ describe('operator: a pipeline from create to delete', () => {
     expect(done.status?.lastRun?.trigger).toBeUndefined();
     expect(done.status?.lastRun?.completionTime).toBeTruthy();
     expect(done.status?.phase).toBe('Ready');
+  });
+
+  it('exports the finished run’s counts and the pipeline’s health in its metrics, labelled by namespace and pipeline', async () => {
+    const pipeline = await client.get(name);
+    const run = pipeline.status!.lastRun!;
+    const exported = await until(async () => {
+      const current = await samples();
+      return current.recall_pipeline_last_run_records_loaded === 8803 ? current : undefined;
+    }, 'the run’s counts in the metrics');
+    expect(exported).toEqual({
+      recall_pipeline_ready: 1,
+      'recall_pipeline_phase{phase="Pending"}': 0,
+      'recall_pipeline_phase{phase="Provisioning"}': 0,
+      'recall_pipeline_phase{phase="Ready"}': 1,
+      'recall_pipeline_phase{phase="Running"}': 0,
+      'recall_pipeline_phase{phase="Suspended"}': 0,
+      'recall_pipeline_phase{phase="Failed"}': 0,
+      recall_pipeline_created_timestamp_seconds: seconds(pipeline.metadata.creationTimestamp),
+      recall_pipeline_table_rows: 8803,
+      recall_pipeline_last_success_timestamp_seconds: seconds(run.completionTime),
+      recall_pipeline_last_run_succeeded: 1,
+      recall_pipeline_last_run_duration_seconds: seconds(run.completionTime) - seconds(run.startTime),
+      recall_pipeline_last_run_records_produced: 8810,
+      recall_pipeline_last_run_records_loaded: 8803,
+      recall_pipeline_last_run_records_dead_lettered: 3,
+      'recall_pipeline_runs_total{result="succeeded",runner="Jobs"}': 1,
+      'recall_pipeline_runs_total{result="succeeded",runner="Airflow"}': 0,
+      'recall_pipeline_runs_total{result="failed",runner="Jobs"}': 0,
+      'recall_pipeline_runs_total{result="failed",runner="Airflow"}': 0,
+    });
   });
 
   it('makes zero writes for a steady pipeline, whatever triggers the reconcile', async () => {
@@ -374,6 +412,29 @@ describe('operator: a pipeline from create to delete', () => {
     );
   });
 
+  it('counted each run once as it ended, the Jobs’ and Airflow’s, and shows the last one', async () => {
+    await settled();
+    const exported = await samples();
+    const runs = Object.fromEntries(
+      Object.entries(exported).filter(([series]) => series.startsWith('recall_pipeline_runs_total')),
+    );
+    // Runs 1 to 3 by Jobs succeeded, run 4 failed, run 5 was Airflow's; resyncs and edits counted none again.
+    expect(runs).toEqual({
+      'recall_pipeline_runs_total{result="succeeded",runner="Jobs"}': 3,
+      'recall_pipeline_runs_total{result="failed",runner="Jobs"}': 1,
+      'recall_pipeline_runs_total{result="succeeded",runner="Airflow"}': 1,
+      'recall_pipeline_runs_total{result="failed",runner="Airflow"}': 0,
+    });
+    expect(exported).toMatchObject({
+      recall_pipeline_last_run_succeeded: 1,
+      recall_pipeline_last_run_records_produced: 5,
+      recall_pipeline_last_run_records_loaded: 5,
+      recall_pipeline_last_run_records_dead_lettered: 0,
+      recall_pipeline_table_rows: 8807,
+      recall_pipeline_last_success_timestamp_seconds: seconds((await client.get(name)).status?.lastRun?.completionTime),
+    });
+  });
+
   it('records Events about the pipeline', async () => {
     const events = await client.core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.uid=${uid}` });
     const reasons = new Set(events.items.map((event) => event.reason));
@@ -401,6 +462,7 @@ describe('operator: a pipeline from create to delete', () => {
     } finally {
       await admin.disconnect();
     }
+    await until(async () => (await samples('ext')).recall_pipeline_ready === 1, 'the external pipeline’s series');
     await client.delete('ext');
   });
 
@@ -412,5 +474,8 @@ describe('operator: a pipeline from create to delete', () => {
       'every other child to be garbage-collected',
       90_000,
     );
+    // Its series went with it, and so did those of the pipeline deleted before.
+    await until(async () => Object.keys(await samples()).length === 0, 'the pipeline’s series to go');
+    expect(await samples('ext')).toEqual({});
   });
 });
