@@ -4,8 +4,9 @@
  * figures. The kernel keeps a high-water mark per cgroup (cgroup v2 `memory.peak`, v1
  * `memory.max_usage_in_bytes`), but a cgroup vanishes with its container, and a Job's or an
  * Airflow task's pod ends within the benchmark: sampling every second and keeping each cgroup's
- * largest figure loses at most a container's last second. Beside the peak, the working set
- * (usage less inactive file cache, what kubelet evicts by and `kubectl top` shows), sampled.
+ * largest figure loses a container's last second, all of it for one that lived about a second (its
+ * pod's cgroup, which stays until the pod is deleted, then bounds it). Beside the peak, the working
+ * set (usage less inactive file cache, what kubelet evicts by and `kubectl top` shows), sampled.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { docker } from '../test/infra/cluster/docker-cli.ts';

@@ -159,3 +159,21 @@ describe('spec.suspend', () => {
     );
   });
 });
+
+describe('resources', () => {
+  const objects = buildPipelineObjects(minimalSample);
+  const memory = (component: string, container: string) => {
+    const resources = containerOf(
+      podOf(objects, 'Deployment', `rappel-conso-airflow-${component}`),
+      container,
+    ).resources;
+    return [String(resources?.requests?.memory), String(resources?.limits?.memory)];
+  };
+
+  it('gives the scheduler, whose pod runs the tasks, its own, and every other component the shared ones', () => {
+    expect(memory('scheduler', 'scheduler')).toEqual(['640Mi', '1Gi']);
+    for (const component of ['api-server', 'dag-processor', 'triggerer']) {
+      expect(memory(component, component), component).toEqual(['320Mi', '640Mi']);
+    }
+  });
+});

@@ -284,6 +284,7 @@ export class AirflowConstruct extends Construct {
     deployment('scheduler', {
       env: dagEnv,
       container: {
+        resources: resourceRequirements(airflow.schedulerResources),
         ports: [{ name: 'task-logs', containerPort: AIRFLOW_TASK_LOG_PORT }],
         livenessProbe: jobCheckProbe('SchedulerJob'),
       },

@@ -13,7 +13,6 @@
  * The namespace, `bench-cluster-<time>`, is deleted at the end without waiting.
  */
 import { API_GROUP_VERSION, KIND } from '../../charts/api/group.ts';
-import { RUN_LABEL } from '../../charts/labels.ts';
 import { AIRFLOW_API_PORT } from '../../charts/airflow-construct.ts';
 import type { RecallPipelineStatus } from '../../charts/api/status-schema.ts';
 import { airflowLogin } from '../../test/e2e/airflow-login.ts';
@@ -25,9 +24,10 @@ import { deployRecallApi, recallApiReady } from '../../test/e2e/recall-api.ts';
 import { KAFKA_IMAGE } from '../../test/infra/cluster/product-images.ts';
 import { readJsonLines } from '../../test/original-rows.ts';
 import { RAPPELCONSO0_RECORDS } from '../../test/real-data.ts';
-import { CgroupMemorySampler, type CgroupPeak, type SamplerSummary } from '../cgroup-memory-sampler.ts';
+import { CgroupMemorySampler } from '../cgroup-memory-sampler.ts';
 import { PipelineStatusWatch } from '../pipeline-status-watch.ts';
-import { PodRegistry, type RecordedPod } from '../pod-registry.ts';
+import { podMemoryLines } from '../pod-memory-table.ts';
+import { PodRegistry } from '../pod-registry.ts';
 import { seconds, table, type BenchSuite } from '../suite.ts';
 
 const PIPELINE = 'recalls';
@@ -35,54 +35,6 @@ const MINUTE = 60_000;
 
 const isReady = (status: RecallPipelineStatus) =>
   status.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True');
-
-/** The order components are listed in: the pipeline's own first, as they start. */
-const COMPONENT_ORDER = [
-  'postgres',
-  'airflow-db-migrate',
-  'airflow-scheduler',
-  'airflow-dag-processor',
-  'airflow-triggerer',
-  'airflow-api-server',
-  'produce Job',
-  'consume Job',
-  'Airflow produce task',
-  'Airflow consume task',
-];
-
-interface Component {
-  readonly name: string;
-  /** False for what the benchmark deploys beside the pipeline (its source and its broker). */
-  readonly ofPipeline: boolean;
-}
-
-function componentOf(pod: RecordedPod): Component {
-  const component = pod.labels['app.kubernetes.io/component'];
-  if (component === 'e2e-external-kafka') return { name: 'Kafka broker (external mode)', ofPipeline: false };
-  if (pod.labels['app.kubernetes.io/name'] === 'recall-api') return { name: 'recall-api (source)', ofPipeline: false };
-  if (component === 'produce' || component === 'consume') {
-    // The DAG's KubernetesPodOperator labels its pods; the Jobs' pods have a Job for owner.
-    if (pod.labels.kubernetes_pod_operator === 'True') return { name: `Airflow ${component} task`, ofPipeline: true };
-    const run = pod.labels[RUN_LABEL];
-    return { name: `${component} Job${run === undefined ? '' : ` (run ${run})`}`, ofPipeline: true };
-  }
-  return { name: component ?? pod.name, ofPipeline: true };
-}
-
-function rank(component: Component): number {
-  const index = COMPONENT_ORDER.findIndex((name) => component.name.startsWith(name));
-  return (component.ofPipeline ? 0 : 100) + (index === -1 ? COMPONENT_ORDER.length : index);
-}
-
-const MIB = 1024 * 1024;
-
-function mib(bytes: number | undefined): string {
-  return bytes === undefined ? '-' : (bytes / MIB).toFixed(1);
-}
-
-function ratio(peak: number | undefined, bound: number | undefined): string {
-  return peak === undefined || bound === undefined ? '-' : (peak / bound).toFixed(2);
-}
 
 /** ISO times by Airflow's clock → milliseconds between them. */
 function between(start: string | null | undefined, end: string | null | undefined): number | undefined {
@@ -97,105 +49,41 @@ async function nodeNames(): Promise<string[]> {
   return (await kubectl('get', 'nodes', '-o', 'jsonpath={.items[*].metadata.name}')).split(' ').filter(Boolean);
 }
 
-function printMemory(
-  print: (line: string) => void,
-  pods: ReadonlyMap<string, RecordedPod>,
-  memory: SamplerSummary,
-  lastError: string | undefined,
-): void {
-  const byPod = new Map<string, CgroupPeak[]>();
-  for (const peak of memory.peaks) byPod.set(peak.podUid, [...(byPod.get(peak.podUid) ?? []), peak]);
-
-  const rows: { rank: number; cells: string[] }[] = [];
-  const notes: string[] = [];
-  for (const pod of pods.values()) {
-    const component = componentOf(pod);
-    const cgroups = byPod.get(pod.uid) ?? [];
-    const podPeak = cgroups.find((cgroup) => cgroup.containerId === undefined);
-    for (const container of pod.containers) {
-      const own = cgroups.filter(
-        (cgroup) => cgroup.containerId !== undefined && pod.containerIds.get(cgroup.containerId) === container.name,
-      );
-      const peak = own.length === 0 ? undefined : Math.max(...own.map((cgroup) => cgroup.peakBytes));
-      const workingSet = own.length === 0 ? undefined : Math.max(...own.map((cgroup) => cgroup.workingSetBytes));
-      const label = `${component.name}${component.ofPipeline ? '' : ' [not the pipeline’s]'}`;
-      const where = `${pod.name}/${container.name}${container.init ? ' (init)' : ''}`;
-      if (peak !== undefined && container.requestBytes !== undefined && peak > container.requestBytes) {
-        notes.push(`${where}: peak ${mib(peak)} MiB exceeds its request ${mib(container.requestBytes)} MiB`);
-      }
-      if (peak !== undefined && container.limitBytes !== undefined && peak > 0.9 * container.limitBytes) {
-        notes.push(`${where}: peak ${mib(peak)} MiB is within 10 % of its limit ${mib(container.limitBytes)} MiB`);
-      }
-      if (peak !== undefined && container.limitBytes !== undefined && container.limitBytes >= 4 * peak) {
-        notes.push(
-          `${where}: limit ${mib(container.limitBytes)} MiB is ${ratio(container.limitBytes, peak)}× its peak`,
-        );
-      }
-      rows.push({
-        rank: rank(component),
-        cells: [
-          label,
-          where,
-          own.length === 0 ? 'not sampled (ended within a sample)' : mib(peak),
-          mib(workingSet),
-          mib(container.requestBytes),
-          mib(container.limitBytes),
-          ratio(peak, container.requestBytes),
-          ratio(peak, container.limitBytes),
-          mib(podPeak?.peakBytes),
-        ],
-      });
-    }
-  }
-  rows.sort((a, b) => a.rank - b.rank || a.cells[1]!.localeCompare(b.cells[1]!));
-  for (const line of table(
-    [
-      'component',
-      'pod/container',
-      'peak MiB',
-      'working set MiB (sampled max)',
-      'request MiB',
-      'limit MiB',
-      'peak/request',
-      'peak/limit',
-      'pod cgroup peak MiB',
-    ],
-    rows.map((row) => row.cells),
-  ))
-    print(line);
-  print('');
-  for (const [node, source] of memory.sources) print(`- peak on ${node}: ${source}`);
-  print(
-    `- ${memory.samples} samples (${memory.failedSamples} failed${lastError ? `, last: ${lastError}` : ''}); a ` +
-      'container’s cgroup goes with it, so its last second before exiting may be missed; the pod cgroup (all its ' +
-      'containers and the sandbox) keeps its high-water mark until the pod is deleted',
-  );
-  print('- peak and usage count the page cache the container caused; the working set leaves out its inactive part');
-  if (notes.length > 0) {
-    print('');
-    print('worth a look:');
-    for (const note of notes) print(`- ${note}`);
-  }
-}
+type LastRun = NonNullable<RecallPipelineStatus['lastRun']>;
 
 function printAirflowRun(
   print: (line: string) => void,
   run: DagRun,
   tasks: readonly TaskInstance[],
-  figures: { triggered: number; endSeen: number; inStatus: number; runNumber: number | undefined },
+  figures: { triggered: number; endSeen: number; inStatus: number; lastRun: LastRun | undefined },
 ): void {
   const airflowEnd = run.end_date ? Date.parse(run.end_date) : undefined;
+  const recordedEnd = figures.lastRun?.completionTime ? Date.parse(figures.lastRun.completionTime) : undefined;
   for (const line of table(
     ['measure', 'figure'],
     [
       ['DAG run', `${run.dag_run_id}: ${run.state}`],
-      ['trigger (REST) → the client sees it end', seconds(figures.endSeen - figures.triggered)],
+      ['trigger (REST) → the client sees it end (polling each second)', seconds(figures.endSeen - figures.triggered)],
       ['Airflow’s start_date → end_date of the DAG run', maybeSeconds(between(run.start_date, run.end_date))],
       [
-        `the DAG run’s end (Airflow’s end_date) → the operator shows it (status.lastRun ${figures.runNumber ?? '?'}, completionTime)`,
+        `the run in the status (lastRun ${figures.lastRun?.number ?? '?'}, from the task pods): startTime → completionTime`,
+        maybeSeconds(between(figures.lastRun?.startTime, figures.lastRun?.completionTime)),
+      ],
+      [
+        // The operator reads the task pods, not Airflow's database: it may show the run before
+        // Airflow has written the run's end, hence a figure below zero.
+        'Airflow’s end_date of the DAG run → the operator shows it (negative: the operator first)',
         maybeSeconds(airflowEnd === undefined ? undefined : figures.inStatus - airflowEnd),
       ],
+      [
+        'status.lastRun.completionTime (whole seconds) → the operator shows it',
+        maybeSeconds(recordedEnd === undefined ? undefined : figures.inStatus - recordedEnd),
+      ],
       ['trigger (REST) → the operator shows it', seconds(figures.inStatus - figures.triggered)],
+      [
+        'records',
+        `produced ${figures.lastRun?.recordsProduced ?? '-'}, loaded ${figures.lastRun?.recordsLoaded ?? '-'}, succeeded ${String(figures.lastRun?.succeeded)}`,
+      ],
     ],
   ))
     print(line);
@@ -310,7 +198,7 @@ export const clusterSuite: BenchSuite = {
         triggered,
         endSeen,
         inStatus: inStatus.at,
-        runNumber: inStatus.value.lastRun?.number,
+        lastRun: inStatus.value.lastRun,
       });
       print('');
     } finally {
@@ -318,7 +206,7 @@ export const clusterSuite: BenchSuite = {
       watch?.stop();
       // 3. Memory, sampled since the namespace was created; also when a step failed, since it may say why.
       const memory = await sampler.stop();
-      printMemory(print, await pods.stop(), memory, sampler.lastError);
+      for (const line of podMemoryLines(await pods.stop(), memory, sampler.lastError)) print(line);
       await namespace.remove();
     }
   },

@@ -13,10 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { API_GROUP_VERSION, KIND, RUN_NOW_ANNOTATION } from '../../charts/api/group.ts';
 import { AIRFLOW_API_PORT } from '../../charts/airflow-construct.ts';
+import { METRICS_PORT } from '../../charts/operator-install.ts';
 import { DEFAULT_PIPELINE_IMAGE, DEFAULT_TOPIC } from '../../src/pipeline-defaults.ts';
 import { OPERATOR_NAMESPACE, operatorLeader } from '../infra/cluster/kind-cluster.ts';
 import { KAFKA_IMAGE } from '../infra/cluster/product-images.ts';
 import { envContext } from '../infra/context.ts';
+import { pipelineSamples } from '../pipeline-samples.ts';
 import { testOutputDir } from '../test-output.ts';
 import { airflowLogin } from './airflow-login.ts';
 import { AirflowRest } from './airflow-rest.ts';
@@ -254,6 +256,25 @@ describe('a user’s day with a RecallPipeline on the real cluster', () => {
     });
     expect(shown.totalRecordsLoaded).toBe(expectedRows);
     expect(shown.checkpoint).toBeTruthy();
+    // The operator's /metrics, scraped from the leader as Prometheus would, says the same.
+    const leader = await eventually('the operator leader', () => operatorLeader(envContext()));
+    const metrics = await portForward(OPERATOR_NAMESPACE, `pod/${leader}`, METRICS_PORT);
+    try {
+      const samples = await eventually('the run in the operator’s metrics', async () => {
+        const scraped = pipelineSamples(await (await fetch(`${metrics.url}/metrics`)).text(), ns, PIPELINE);
+        return scraped['recall_pipeline_runs_total{result="succeeded",runner="Airflow"}'] === 1 ? scraped : undefined;
+      });
+      expect(samples).toMatchObject({
+        recall_pipeline_ready: 1,
+        recall_pipeline_last_run_succeeded: 1,
+        recall_pipeline_last_run_records_produced: 0,
+        recall_pipeline_last_run_records_loaded: 0,
+        recall_pipeline_table_rows: expectedRows,
+        recall_pipeline_last_success_timestamp_seconds: Date.parse(shown.lastRun!.completionTime!) / 1000,
+      });
+    } finally {
+      metrics.stop();
+    }
     // The operator deleted the pods once their run was in the status.
     await eventually('the DAG run’s pods to be deleted', async () => {
       const left = await kubectl('get', 'pods', '-n', ns, '-l', 'kubernetes_pod_operator=True', '-o', 'name');
