@@ -26,6 +26,7 @@ import {
 import { endPod, startPod } from './kubelet.ts';
 
 const WRITES = 'recall_operator_api_writes_total';
+const REQUESTS = 'recall_operator_api_requests_total';
 const RETAINED = ['Secret/rp-airflow', 'Secret/rp-airflow-login', 'Secret/rp-postgres'];
 const RECONCILES = 'recall_operator_reconciles_total';
 
@@ -210,9 +211,10 @@ describe('operator: a pipeline from create to delete', () => {
     });
   });
 
-  it('makes zero writes for a steady pipeline, whatever triggers the reconcile', async () => {
+  it('makes zero requests for a steady pipeline, whatever triggers the reconcile: it reads its caches', async () => {
     await settled();
     const writes = await counterTotal(operator.metrics.registry, WRITES);
+    const requests = await counterTotal(operator.metrics.registry, REQUESTS);
     const reconciles = await counterTotal(operator.metrics.registry, RECONCILES);
     operator.resync();
     // A metadata-only change is an event for the pipeline, and changes nothing it owns.
@@ -223,6 +225,8 @@ describe('operator: a pipeline from create to delete', () => {
     );
     await settled();
     expect(await counterTotal(operator.metrics.registry, WRITES)).toBe(writes);
+    // Reads too: Airflow's pods, like every child, come from a watch cache.
+    expect(await counterTotal(operator.metrics.registry, REQUESTS)).toBe(requests);
   });
 
   it('restores a deleted child and reverts an edited one', async () => {
