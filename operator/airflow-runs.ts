@@ -94,7 +94,8 @@ export function airflowRuns(pods: readonly JsonObject[]): AirflowRun[] {
     const reports: RunReports = {};
     for (const step of RUN_STEPS) {
       const pod = latest(step);
-      const report = pod && parseRunReport(terminatedOf(pod)?.exitCode === 0 ? terminatedOf(pod)?.message : undefined);
+      const terminated = pod && terminatedOf(pod);
+      const report = parseRunReport(terminated?.exitCode === 0 ? terminated.message : undefined);
       if (report?.step === 'produce') reports.produce = report;
       if (report?.step === 'consume') reports.consume = report;
     }

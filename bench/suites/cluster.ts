@@ -12,16 +12,13 @@
  *
  * The namespace, `bench-cluster-<time>`, is deleted at the end without waiting.
  */
-import { API_GROUP_VERSION, KIND } from '../../charts/api/group.ts';
 import { AIRFLOW_API_PORT } from '../../charts/airflow-construct.ts';
 import type { RecallPipelineStatus } from '../../charts/api/status-schema.ts';
 import { airflowLogin } from '../../test/e2e/airflow-login.ts';
 import { AirflowRest, type DagRun, type TaskInstance } from '../../test/e2e/airflow-rest.ts';
-import { kafkaBootstrapServers, kafkaBrokerObjects, KAFKA_BROKER_NAME } from '../../test/e2e/kafka-broker.ts';
+import { deployPipelineSources, externalModePipeline } from '../../test/e2e/external-mode-pipeline.ts';
 import { apply, createNamespace, eventually, kubectl } from '../../test/e2e/kind-fixture.ts';
 import { portForward, type PortForward } from '../../test/e2e/port-forward.ts';
-import { deployRecallApi, recallApiReady } from '../../test/e2e/recall-api.ts';
-import { KAFKA_IMAGE } from '../../test/infra/cluster/product-images.ts';
 import { readJsonLines } from '../../test/original-rows.ts';
 import { RAPPELCONSO0_RECORDS } from '../../test/real-data.ts';
 import { CgroupMemorySampler } from '../cgroup-memory-sampler.ts';
@@ -117,10 +114,7 @@ export const clusterSuite: BenchSuite = {
     let watch: PipelineStatusWatch | undefined;
     let forward: PortForward | undefined;
     try {
-      const apiUrl = await deployRecallApi(ns, RAPPELCONSO0_RECORDS);
-      await apply(kafkaBrokerObjects(ns, KAFKA_IMAGE));
-      await kubectl('rollout', 'status', `statefulset/${KAFKA_BROKER_NAME}`, '-n', ns, '--timeout=300s');
-      await recallApiReady(ns);
+      const sources = await deployPipelineSources(ns, RAPPELCONSO0_RECORDS);
 
       // 1. apply → Ready, and → the run on create ended with every row in the table.
       watch = await PipelineStatusWatch.start(ns, PIPELINE);
@@ -131,17 +125,7 @@ export const clusterSuite: BenchSuite = {
         20 * MINUTE,
       );
       const applied = Date.now();
-      await apply([
-        {
-          apiVersion: API_GROUP_VERSION,
-          kind: KIND,
-          metadata: { name: PIPELINE, namespace: ns },
-          spec: {
-            source: { apiUrl },
-            kafka: { mode: 'external', external: { bootstrapServers: [kafkaBootstrapServers(ns)] } },
-          },
-        },
-      ]);
+      await apply([externalModePipeline(ns, PIPELINE, sources)]);
       const readyAt = (await ready).at;
       const { at: loadedAt, value: loaded } = await created;
       const lastRun = loaded.lastRun!;

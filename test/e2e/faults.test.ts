@@ -9,14 +9,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { API_GROUP_VERSION, KIND } from '../../charts/api/group.ts';
 import { OPERATOR_NAMESPACE, operatorLeader } from '../infra/cluster/kind-cluster.ts';
-import { KAFKA_IMAGE } from '../infra/cluster/product-images.ts';
 import { envContext } from '../infra/context.ts';
-import { kafkaBootstrapServers, kafkaBrokerObjects, KAFKA_BROKER_NAME } from './kafka-broker.ts';
+import { deployPipelineSources, externalModePipeline } from './external-mode-pipeline.ts';
+import { KAFKA_BROKER_NAME } from './kafka-broker.ts';
 import { apply, createNamespace, eventually, kubectl, kubectlJson, requireCluster } from './kind-fixture.ts';
 import { tableCount, tableRows } from './pipeline-database.ts';
-import { deployRecallApi, recallApiReady } from './recall-api.ts';
 import { scenarioData } from './scenario-data.ts';
 
 const PIPELINE = 'faults';
@@ -42,20 +40,8 @@ describe('faults on real pods during a run', () => {
     requireCluster();
     namespace = await createNamespace('faults');
     const ns = namespace.name;
-    const apiUrl = await deployRecallApi(ns, scenarioData.dataFile);
-    await apply(kafkaBrokerObjects(ns, KAFKA_IMAGE));
-    await kubectl('rollout', 'status', `statefulset/${KAFKA_BROKER_NAME}`, '-n', ns, '--timeout=300s');
-    await recallApiReady(ns);
-    pipeline = {
-      apiVersion: API_GROUP_VERSION,
-      kind: KIND,
-      metadata: { name: PIPELINE, namespace: ns },
-      spec: {
-        source: { apiUrl },
-        kafka: { mode: 'external', external: { bootstrapServers: [kafkaBootstrapServers(ns)] } },
-        airflow: { enabled: false },
-      },
-    };
+    const sources = await deployPipelineSources(ns, scenarioData.dataFile);
+    pipeline = externalModePipeline(ns, PIPELINE, sources, { airflow: { enabled: false } });
   });
 
   afterAll(async () => {

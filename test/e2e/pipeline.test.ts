@@ -11,24 +11,23 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { API_GROUP_VERSION, KIND, RUN_NOW_ANNOTATION } from '../../charts/api/group.ts';
+import { RUN_NOW_ANNOTATION } from '../../charts/api/group.ts';
 import { AIRFLOW_API_PORT } from '../../charts/airflow-construct.ts';
 import { METRICS_PORT } from '../../charts/operator-install.ts';
 import { DEFAULT_PIPELINE_IMAGE, DEFAULT_TOPIC } from '../../src/pipeline-defaults.ts';
 import { OPERATOR_NAMESPACE, operatorLeader } from '../infra/cluster/kind-cluster.ts';
-import { KAFKA_IMAGE } from '../infra/cluster/product-images.ts';
 import { envContext } from '../infra/context.ts';
 import { pipelineSamples } from '../pipeline-samples.ts';
 import { testOutputDir } from '../test-output.ts';
 import { airflowLogin } from './airflow-login.ts';
 import { AirflowRest } from './airflow-rest.ts';
 import { checkAirflowUi } from './airflow-ui.ts';
-import { kafkaBootstrapServers, kafkaBrokerObjects, KAFKA_BROKER_NAME } from './kafka-broker.ts';
+import { deployPipelineSources, externalModePipeline } from './external-mode-pipeline.ts';
+import { kafkaBootstrapServers } from './kafka-broker.ts';
 import { apply, createNamespace, eventually, kubectl, kubectlJson, requireCluster } from './kind-fixture.ts';
 import { tableRows } from './pipeline-database.ts';
 import { nodeScriptPod, waitForPodPhase } from './pods.ts';
 import { portForward } from './port-forward.ts';
-import { deployRecallApi, recallApiReady } from './recall-api.ts';
 import { scenarioData } from './scenario-data.ts';
 
 const PIPELINE = 'recalls';
@@ -88,21 +87,7 @@ describe('a user’s day with a RecallPipeline on the real cluster', () => {
     requireCluster();
     namespace = await createNamespace('pipeline');
     const ns = namespace.name;
-    const apiUrl = await deployRecallApi(ns, scenarioData.dataFile);
-    await apply(kafkaBrokerObjects(ns, KAFKA_IMAGE));
-    await kubectl('rollout', 'status', `statefulset/${KAFKA_BROKER_NAME}`, '-n', ns, '--timeout=300s');
-    await recallApiReady(ns);
-    await apply([
-      {
-        apiVersion: API_GROUP_VERSION,
-        kind: KIND,
-        metadata: { name: PIPELINE, namespace: ns },
-        spec: {
-          source: { apiUrl },
-          kafka: { mode: 'external', external: { bootstrapServers: [kafkaBootstrapServers(ns)] } },
-        },
-      },
-    ]);
+    await apply([externalModePipeline(ns, PIPELINE, await deployPipelineSources(ns, scenarioData.dataFile))]);
   });
 
   afterAll(async () => {
