@@ -42,6 +42,9 @@ export function kubectlResult(args: readonly string[], input?: string): Promise<
     child.stderr.on('data', (chunk: string) => (stderr += chunk));
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, stdout, stderr }));
+    // kubectl may exit before reading its input (it needed none, or refused a flag): its exit
+    // code and stderr say what happened, so a broken pipe here is not a second error.
+    child.stdin.once('error', () => undefined);
     child.stdin.end(input ?? '');
   });
 }
