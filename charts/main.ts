@@ -10,7 +10,7 @@ import { manifestFiles } from './manifest-files.ts';
 
 const root = path.join(import.meta.dirname, '..', 'manifests');
 /** What synth writes; anything else under manifests/ (its README) is left alone. */
-const GENERATED = /\.(yaml|json)$/;
+const GENERATED = /\.(yaml|json)$|\/NOTES\.txt$/;
 
 function generatedFilesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];

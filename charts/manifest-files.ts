@@ -4,6 +4,8 @@
  */
 import { Yaml } from 'cdk8s';
 import { recallPipelineCrd } from './api/crd.ts';
+import { CHART_NAME } from './helm/helm-values.ts';
+import { helmChartFiles } from './helm/operator-helm-chart.ts';
 import { pipelineDashboard } from './monitoring/grafana-dashboard.ts';
 import { pipelinePrometheusRule } from './monitoring/prometheus-rule.ts';
 import { buildOperatorInstallObjects, OPERATOR_LABELS } from './operator-install.ts';
@@ -32,6 +34,7 @@ export function manifestFiles(dagSource: string | undefined): Map<string, string
   files.set('monitoring/prometheus-rule.yaml', yamlFile(pipelinePrometheusRule()));
   // JSON, as Grafana imports it; JSON has no comments, so no header either.
   files.set('monitoring/grafana-dashboard.json', `${JSON.stringify(pipelineDashboard(), null, 2)}\n`);
+  for (const [file, content] of helmChartFiles()) files.set(`helm/${CHART_NAME}/${file}`, content);
   for (const [stem, sample] of Object.entries(samples)) {
     files.set(`samples/${stem}.yaml`, yamlFile(sample));
     files.set(`samples/${stem}.rendered.yaml`, yamlFile(...buildPipelineObjects(sample, options)));

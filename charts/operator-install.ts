@@ -2,11 +2,11 @@
  * The operator's own install: its Namespace, the RecallPipeline CRD, a ServiceAccount with a
  * least-privilege ClusterRole (exactly what reconciling the objects of charts/pipeline-chart.ts
  * takes), the ClusterRole each pipeline's Airflow scheduler is bound to in its namespace, leader
- * election in its own namespace, the Deployment and its metrics Service.
+ * election in its own namespace, the Deployment and its metrics Service; on request a ServiceMonitor
+ * or PodMonitor. The Helm chart (charts/helm/) is generated from this same chart.
  */
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { DEFAULT_PIPELINE_IMAGE, IMAGE_RECALL_ENTRYPOINT, PIPELINE_IMAGE_USER } from '../src/pipeline-defaults.ts';
 import { recallPipelineCrd } from './api/crd.ts';
@@ -14,11 +14,13 @@ import { API_GROUP, PLURAL } from './api/group.ts';
 import { AIRFLOW_POD_LAUNCHER_CLUSTER_ROLE, airflowPodLauncherRules } from './airflow-construct.ts';
 import { APP_NAME, MANAGED_BY, type Labels } from './labels.ts';
 import type { KubernetesObject } from './pipeline-chart.ts';
+import { podMonitor, serviceMonitor, type MonitorOptions } from './monitoring/operator-monitors.ts';
 import { containerSecurityContext, podSecurityContext, scratchVolume } from './security.ts';
 
 export const OPERATOR_NAMESPACE = 'recall-system';
 export const OPERATOR_NAME = 'recall-operator';
 export const METRICS_PORT = 9090;
+export const METRICS_SERVICE = `${OPERATOR_NAME}-metrics`;
 
 /**
  * Node flags of the operator (bench/suites/operator.ts runs it with these too). Measured with 200
@@ -86,10 +88,72 @@ const leaderElectionRules: k8s.PolicyRule[] = [
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
 ];
 
-export interface OperatorInstallOptions {
-  readonly image?: string;
-  readonly namespace?: string;
+/** Requests and limits in the Kubernetes JSON form, as users write them in a values file. */
+export interface ContainerResources {
+  readonly requests?: Readonly<Record<string, string>>;
+  readonly limits?: Readonly<Record<string, string>>;
 }
+
+/** How Prometheus Operator users ask for the operator's /metrics to be scraped. */
+export type MonitorProps = MonitorOptions;
+
+export interface OperatorInstallProps {
+  /** Where the Deployment, its ServiceAccount and its Lease live. @default OPERATOR_NAMESPACE */
+  readonly namespace?: string;
+  /** Create that Namespace, labelled for the restricted Pod Security Standard. @default true */
+  readonly createNamespace?: boolean;
+  /** Include the RecallPipeline CRD (Helm installs it from the chart's crds/ folder instead). @default true */
+  readonly includeCrd?: boolean;
+  /** The operator's image, which is also the pipelines' default image. @default DEFAULT_PIPELINE_IMAGE */
+  readonly image?: string;
+  /** @default 'IfNotPresent' */
+  readonly imagePullPolicy?: string;
+  /** Secrets for a private registry. @default [] */
+  readonly imagePullSecrets?: k8s.LocalObjectReference[];
+  /** Replicas; one leads (a Lease), the others stand by to take over at once. @default 1 */
+  readonly replicas?: number;
+  /** @default OPERATOR_INSTALL_DEFAULTS.resources (measured: bench/suites/operator.ts) */
+  readonly resources?: ContainerResources;
+  /** pino level of the operator's JSON logs: trace, debug, info, warn, error, fatal. @default 'info' */
+  readonly logLevel?: string;
+  /**
+   * Namespaces whose pipelines it reconciles, granted by a RoleBinding in each; every namespace,
+   * through a ClusterRoleBinding, when empty. @default []
+   */
+  readonly watchNamespaces?: readonly string[];
+  /** Scheduling of the operator's pods. @default {} */
+  readonly nodeSelector?: Record<string, string>;
+  /** @default [] */
+  readonly tolerations?: k8s.Toleration[];
+  /** @default {} */
+  readonly affinity?: k8s.Affinity;
+  /** @default {} */
+  readonly podAnnotations?: Record<string, string>;
+  /** A Service in front of /metrics. @default true */
+  readonly metricsService?: boolean;
+  /** A Prometheus Operator ServiceMonitor for that Service. @default undefined (none) */
+  readonly serviceMonitor?: MonitorProps;
+  /** A Prometheus Operator PodMonitor for the operator's pods. @default undefined (none) */
+  readonly podMonitor?: MonitorProps;
+  /** Labels added to every object (a Helm release's). @default {} */
+  readonly labels?: Readonly<Labels>;
+}
+
+/**
+ * The defaults of OperatorInstallProps that users see as values (charts/helm/helm-values.ts takes
+ * them from here). Resources: 60–70 MB of live heap with 200 pipelines under OPERATOR_NODE_FLAGS.
+ */
+export const OPERATOR_INSTALL_DEFAULTS = {
+  image: DEFAULT_PIPELINE_IMAGE,
+  imagePullPolicy: 'IfNotPresent',
+  replicas: 1,
+  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+  logLevel: 'info',
+} as const satisfies OperatorInstallProps;
+
+/** The Deployment's variable that lists the watched namespaces (operator/operator-command.ts reads it). */
+export const WATCH_NAMESPACES_ENV = 'RECALL_WATCH_NAMESPACES';
+export const LOG_LEVEL_ENV = 'RECALL_LOG_LEVEL';
 
 /**
  * The app.kubernetes.io labels of every object of the install, the CRD included, with the keys a
@@ -103,25 +167,48 @@ export const OPERATOR_LABELS: Readonly<Labels> = {
   'app.kubernetes.io/managed-by': MANAGED_BY,
 };
 
-export class OperatorInstallChart extends Chart {
-  constructor(scope: Construct, id: string, options: OperatorInstallOptions = {}) {
-    const labels = { ...OPERATOR_LABELS };
-    super(scope, id, { labels, disableResourceNameHashes: true });
-    const namespace = options.namespace ?? OPERATOR_NAMESPACE;
-    const selector = { 'app.kubernetes.io/name': OPERATOR_NAME };
-    const meta = (name: string) => ({ name, namespace });
+/** What selects the operator's pods (and the metrics Service, for a ServiceMonitor). */
+export const OPERATOR_SELECTOR: Readonly<Labels> = { 'app.kubernetes.io/name': OPERATOR_NAME };
 
-    new k8s.KubeNamespace(this, 'namespace', {
-      metadata: { name: namespace, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
-    });
-    new ApiObject(this, 'crd', recallPipelineCrd());
+const isEmpty = (value: object | undefined): boolean => value === undefined || Object.keys(value).length === 0;
+
+const quantities = (values: Readonly<Record<string, string>>): Record<string, k8s.Quantity> =>
+  Object.fromEntries(Object.entries(values).map(([name, value]) => [name, k8s.Quantity.fromString(value)]));
+
+export class OperatorInstallChart extends Chart {
+  constructor(scope: Construct, id: string, props: OperatorInstallProps = {}) {
+    const labels = { ...OPERATOR_LABELS, ...props.labels };
+    super(scope, id, { labels, disableResourceNameHashes: true });
+    const namespace = props.namespace ?? OPERATOR_NAMESPACE;
+    const selector = { ...OPERATOR_SELECTOR };
+    const meta = (name: string) => ({ name, namespace });
+    const watchNamespaces = props.watchNamespaces ?? [];
+
+    if (props.createNamespace ?? true) {
+      new k8s.KubeNamespace(this, 'namespace', {
+        metadata: { name: namespace, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
+      });
+    }
+    if (props.includeCrd ?? true) new ApiObject(this, 'crd', recallPipelineCrd());
     new k8s.KubeServiceAccount(this, 'service-account', { metadata: meta(OPERATOR_NAME) });
     new k8s.KubeClusterRole(this, 'cluster-role', { metadata: { name: OPERATOR_NAME }, rules: operatorRules });
-    new k8s.KubeClusterRoleBinding(this, 'cluster-role-binding', {
-      metadata: { name: OPERATOR_NAME },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: OPERATOR_NAME },
-      subjects: [{ kind: 'ServiceAccount', name: OPERATOR_NAME, namespace }],
-    });
+    const operatorRole = { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: OPERATOR_NAME };
+    const subjects = [{ kind: 'ServiceAccount', name: OPERATOR_NAME, namespace }];
+    if (watchNamespaces.length === 0) {
+      new k8s.KubeClusterRoleBinding(this, 'cluster-role-binding', {
+        metadata: { name: OPERATOR_NAME },
+        roleRef: operatorRole,
+        subjects,
+      });
+    }
+    // A RoleBinding to the ClusterRole grants its rules in that namespace only.
+    for (const watched of watchNamespaces) {
+      new k8s.KubeRoleBinding(this, `watch-${watched}`, {
+        metadata: { name: OPERATOR_NAME, namespace: watched },
+        roleRef: operatorRole,
+        subjects,
+      });
+    }
     new k8s.KubeClusterRole(this, 'airflow-pod-launcher', {
       metadata: { name: AIRFLOW_POD_LAUNCHER_CLUSTER_ROLE },
       rules: airflowPodLauncherRules,
@@ -131,7 +218,7 @@ export class OperatorInstallChart extends Chart {
     new k8s.KubeRoleBinding(this, 'leader-election-binding', {
       metadata: meta(leaderElection),
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: leaderElection },
-      subjects: [{ kind: 'ServiceAccount', name: OPERATOR_NAME, namespace }],
+      subjects,
     });
 
     const tmp = scratchVolume('tmp', '/tmp');
@@ -139,33 +226,45 @@ export class OperatorInstallChart extends Chart {
       httpGet: { path, port: k8s.IntOrString.fromString('metrics') },
       periodSeconds: 10,
     });
+    const resources = props.resources ?? OPERATOR_INSTALL_DEFAULTS.resources;
     new k8s.KubeDeployment(this, 'deployment', {
       metadata: meta(OPERATOR_NAME),
       spec: {
-        replicas: 1,
+        replicas: props.replicas ?? OPERATOR_INSTALL_DEFAULTS.replicas,
         selector: { matchLabels: selector },
         template: {
-          metadata: { labels: { ...labels, ...selector } },
+          metadata: {
+            labels: { ...labels, ...selector },
+            ...(isEmpty(props.podAnnotations) ? {} : { annotations: props.podAnnotations }),
+          },
           spec: {
             serviceAccountName: OPERATOR_NAME,
+            ...(isEmpty(props.imagePullSecrets) ? {} : { imagePullSecrets: props.imagePullSecrets }),
+            ...(isEmpty(props.nodeSelector) ? {} : { nodeSelector: props.nodeSelector }),
+            ...(isEmpty(props.tolerations) ? {} : { tolerations: props.tolerations }),
+            ...(isEmpty(props.affinity) ? {} : { affinity: props.affinity }),
             enableServiceLinks: false,
             securityContext: podSecurityContext(PIPELINE_IMAGE_USER),
             containers: [
               {
                 name: 'operator',
-                image: options.image ?? DEFAULT_PIPELINE_IMAGE,
+                image: props.image ?? OPERATOR_INSTALL_DEFAULTS.image,
+                imagePullPolicy: props.imagePullPolicy ?? OPERATOR_INSTALL_DEFAULTS.imagePullPolicy,
                 command: ['node', ...OPERATOR_NODE_FLAGS, IMAGE_RECALL_ENTRYPOINT, 'operator'],
                 env: [
                   { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
                   { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
                   { name: 'METRICS_PORT', value: String(METRICS_PORT) },
+                  { name: LOG_LEVEL_ENV, value: props.logLevel ?? OPERATOR_INSTALL_DEFAULTS.logLevel },
+                  // Empty: every namespace. Always present, so that the install shows the knob.
+                  { name: WATCH_NAMESPACES_ENV, value: watchNamespaces.join(',') },
                 ],
                 ports: [{ name: 'metrics', containerPort: METRICS_PORT }],
                 livenessProbe: probe('/healthz'),
                 readinessProbe: probe('/readyz'),
                 resources: {
-                  requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('128Mi') },
-                  limits: { cpu: k8s.Quantity.fromString('500m'), memory: k8s.Quantity.fromString('512Mi') },
+                  ...(resources.requests ? { requests: quantities(resources.requests) } : {}),
+                  ...(resources.limits ? { limits: quantities(resources.limits) } : {}),
                 },
                 securityContext: containerSecurityContext({ readOnlyRootFilesystem: true }),
                 volumeMounts: [tmp.mount],
@@ -176,16 +275,23 @@ export class OperatorInstallChart extends Chart {
         },
       },
     });
-    new k8s.KubeService(this, 'metrics-service', {
-      metadata: meta(`${OPERATOR_NAME}-metrics`),
-      spec: {
-        selector,
-        ports: [{ name: 'metrics', port: METRICS_PORT, targetPort: k8s.IntOrString.fromString('metrics') }],
-      },
-    });
+    if (props.metricsService ?? true) {
+      new k8s.KubeService(this, 'metrics-service', {
+        metadata: meta(METRICS_SERVICE),
+        spec: {
+          selector,
+          ports: [{ name: 'metrics', port: METRICS_PORT, targetPort: k8s.IntOrString.fromString('metrics') }],
+        },
+      });
+    }
+    const target = { namespace, selector, port: 'metrics' };
+    if (props.serviceMonitor) {
+      new ApiObject(this, 'service-monitor', serviceMonitor(OPERATOR_NAME, target, props.serviceMonitor));
+    }
+    if (props.podMonitor) new ApiObject(this, 'pod-monitor', podMonitor(OPERATOR_NAME, target, props.podMonitor));
   }
 }
 
-export function buildOperatorInstallObjects(options: OperatorInstallOptions = {}): KubernetesObject[] {
-  return new OperatorInstallChart(new App(), 'operator', options).toJson() as KubernetesObject[];
+export function buildOperatorInstallObjects(props: OperatorInstallProps = {}): KubernetesObject[] {
+  return new OperatorInstallChart(new App(), 'operator', props).toJson() as KubernetesObject[];
 }

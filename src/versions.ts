@@ -38,6 +38,13 @@ export const versions = {
    * first release whose nodes run Kubernetes 1.34.
    */
   kind: '0.30.0',
+  /** Helm, built from helm.sh/helm/v4 to lint, render and install the operator's chart in the tests. */
+  helm: '4.3.1',
+  /**
+   * The Prometheus Operator whose CRD schemas (in its Go module's example/prometheus-operator-crd)
+   * validate the chart's ServiceMonitor and PodMonitor and the PrometheusRule example.
+   */
+  prometheusOperator: '0.94.1',
   /** crictl (sigs.k8s.io/cri-tools) in the kind node image, the release line of the Kubernetes minor. */
   criTools: '1.34.0',
   /** CoreDNS in the kind node image: the version kubeadm 1.34 deploys (a test checks kubeadm agrees). */

@@ -1,12 +1,13 @@
 /**
  * Builds the Kubernetes control-plane binaries (kube-apiserver, kube-controller-manager, kubectl)
- * and etcd from their Go modules, so the local environment needs neither Docker nor release
+ * and etcd from their Go modules, and Helm beside them, so the local environment needs neither Docker nor release
  * downloads: the Go module proxy is enough.
  *
  * Each binary records the version it was built from in `build.json`, so bumping one version in
  * src/versions.ts rebuilds only that binary.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -38,6 +39,15 @@ export interface BuildStep {
 const steps: readonly BuildStep[] = [
   { names: kubeCommands, version: versions.kubernetes, build: kubernetesCommands(kubeCommands) },
   { names: ['etcd'], version: versions.etcd, build: buildEtcd },
+  // Beside kubectl: the operator's Helm chart is linted and rendered against this control plane.
+  {
+    names: ['helm'],
+    version: versions.helm,
+    // As Helm's Makefile stamps a release: `helm version` and plugins' version checks read it.
+    build: goInstall('helm.sh/helm/v4/cmd/helm', versions.helm, [
+      `-X helm.sh/helm/v4/internal/version.version=v${versions.helm}`,
+    ]),
+  },
 ];
 
 export async function buildAll(ctx: EnvContext): Promise<void> {
@@ -300,4 +310,22 @@ async function buildEtcd(b: Builder): Promise<void> {
   );
   await b.go(dir, ['mod', 'tidy']);
   await b.go(dir, ['build', '-trimpath', '-ldflags', '-s -w', '-o', path.join(b.bin, 'etcd'), '.']);
+}
+
+/** `go install module/path@version` into the bin folder: for modules that build as they are published. */
+export function goInstall(
+  packagePath: string,
+  version: string,
+  ldflags: readonly string[] = [],
+): (b: Builder) => Promise<void> {
+  return async (b) => {
+    // Outside any module, so that `go install pkg@version` uses that module's own requirements.
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'recall-go-install-'));
+    try {
+      const flags = ['-s', '-w', ...ldflags].join(' ');
+      await b.go(cwd, ['install', '-trimpath', '-ldflags', flags, `${packagePath}@v${version}`], { GOBIN: b.bin });
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
+  };
 }

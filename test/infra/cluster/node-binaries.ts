@@ -14,6 +14,7 @@ import { artifactsDir, type EnvContext } from '../component.ts';
 import {
   buildBinaries,
   downloadModule,
+  goInstall,
   kubernetesCommands,
   type Builder,
   type BuildStep,
@@ -23,19 +24,6 @@ export const nodeCommands = ['kubelet', 'kubeadm', 'kube-scheduler', 'kube-proxy
 
 export function nodeBinDir(ctx: EnvContext): string {
   return path.join(artifactsDir(ctx, 'cluster-binaries', versions.kubernetes), 'bin');
-}
-
-/** `go install module/path@version` into the bin folder: for modules that build as they are published. */
-function goInstall(packagePath: string, version: string): (b: Builder) => Promise<void> {
-  return async (b) => {
-    // Outside any module, so that `go install pkg@version` uses that module's own requirements.
-    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'recall-go-install-'));
-    try {
-      await b.go(cwd, ['install', '-trimpath', '-ldflags', '-s -w', `${packagePath}@v${version}`], { GOBIN: b.bin });
-    } finally {
-      fs.rmSync(cwd, { recursive: true, force: true });
-    }
-  };
 }
 
 /**
