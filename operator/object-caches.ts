@@ -1,6 +1,7 @@
 /**
- * What the operator knows of the cluster: one ResilientInformer for RecallPipelines and one per
- * owned kind, the latter label-selected on managed-by so it caches only objects of pipelines.
+ * What the operator knows of the cluster: ResilientInformers for RecallPipelines and for each
+ * owned kind, the latter label-selected on managed-by so they cache only objects of pipelines; one
+ * per kind across the cluster, or one per kind and watched namespace (namespaced-informers.ts).
  * Reconciles read from these caches, never from the API, so a steady pipeline costs no request.
  */
 import type * as k8s from '@kubernetes/client-node';
@@ -9,6 +10,7 @@ import { AIRFLOW_STEP_POD } from '../charts/airflow-dag.ts';
 import { MANAGED_BY, PIPELINE_ANNOTATION } from '../charts/labels.ts';
 import type { ClusterAccess } from './cluster-access.ts';
 import { isApiError, type JsonList, type JsonObject, type KubeApi } from './kube-api.ts';
+import { NamespacedInformers, type CacheInformer } from './namespaced-informers.ts';
 import { AIRFLOW_STEP_POD_KIND, collectionPath, kindKey, OWNED_KINDS, type OwnedKind } from './owned-kinds.ts';
 import { ResilientInformer } from './resilient-informer.ts';
 
@@ -26,72 +28,75 @@ export interface CacheEvents {
 }
 
 export interface ObjectCachesOptions {
-  /** Watch one namespace; all of them when undefined. */
-  namespace?: string;
+  /** Watch these namespaces, each with informers of its own; every namespace when unset or empty. */
+  namespaces?: readonly string[];
   relistPeriodMs?: number;
 }
 
+type Informers = NamespacedInformers<k8s.KubernetesObject>;
+
 export class ObjectCaches {
-  readonly pipelines: ResilientInformer<k8s.KubernetesObject>;
-  readonly #airflowStepPods: ResilientInformer<k8s.KubernetesObject>;
-  readonly #children = new Map<string, ResilientInformer<k8s.KubernetesObject>>();
+  readonly pipelines: Informers;
+  readonly #airflowStepPods: Informers;
+  readonly #children = new Map<string, Informers>();
+  /** Every informer of every kind: what start, stop and synced go through. */
+  readonly #all: readonly CacheInformer<k8s.KubernetesObject>[];
+  /** The informers, by what the logs call them, that have listed at least once. */
   readonly #synced = new Set<string>();
 
   constructor(access: ClusterAccess, api: KubeApi, events: CacheEvents, options: ObjectCachesOptions = {}) {
-    const informer = (what: string, path: string, labelSelector: string | undefined, onEvent: CacheEvents['onChild']) =>
-      new ResilientInformer<k8s.KubernetesObject>(access, {
-        path,
-        labelSelector,
-        list: async (selector) => {
-          const list = await listOrEmpty(api, path, selector);
-          this.#synced.add(what);
-          return list as unknown as Awaited<ReturnType<k8s.ListPromise<k8s.KubernetesObject>>>;
-        },
-        onUpsert: (object) => {
-          // The cache keeps the object it hands here: managedFields are often half its size, and
-          // the operator never reads them.
-          delete object.metadata?.managedFields;
-          onEvent(object as JsonObject, false);
-        },
-        onDelete: (object) => onEvent(object as JsonObject, true),
-        onError: (error, restartInMs) => events.onError(what, error, restartInMs),
-        ...(options.relistPeriodMs === undefined ? {} : { relistPeriodMs: options.relistPeriodMs }),
+    const informers = (
+      what: string,
+      kind: Pick<OwnedKind, 'apiVersion' | 'plural'>,
+      labelSelector: string | undefined,
+      onEvent: CacheEvents['onChild'],
+    ) =>
+      new NamespacedInformers(options.namespaces, (namespace) => {
+        const path = collectionPath(kind, namespace);
+        const name = namespace === undefined ? what : `${what} in ${namespace}`;
+        return new ResilientInformer<k8s.KubernetesObject>(access, {
+          path,
+          labelSelector,
+          list: async (selector) => {
+            const list = await listOrEmpty(api, path, selector);
+            this.#synced.add(name);
+            return list as unknown as Awaited<ReturnType<k8s.ListPromise<k8s.KubernetesObject>>>;
+          },
+          onUpsert: (object) => {
+            // The cache keeps the object it hands here: managedFields are often half its size, and
+            // the operator never reads them.
+            delete object.metadata?.managedFields;
+            onEvent(object as JsonObject, false);
+          },
+          onDelete: (object) => onEvent(object as JsonObject, true),
+          onError: (error, restartInMs) => events.onError(name, error, restartInMs),
+          ...(options.relistPeriodMs === undefined ? {} : { relistPeriodMs: options.relistPeriodMs }),
+        });
       });
-    this.pipelines = informer(
-      'RecallPipeline',
-      collectionPath(PIPELINE_KIND, options.namespace),
-      undefined,
-      events.onPipeline,
-    );
-    this.#airflowStepPods = informer(
+    this.pipelines = informers('RecallPipeline', PIPELINE_KIND, undefined, events.onPipeline);
+    this.#airflowStepPods = informers(
       'Airflow step Pod',
-      collectionPath(AIRFLOW_STEP_POD_KIND, options.namespace),
+      AIRFLOW_STEP_POD_KIND,
       AIRFLOW_STEP_POD_SELECTOR,
       events.onChild,
     );
     for (const kind of OWNED_KINDS) {
-      this.#children.set(
-        kindKey(kind),
-        informer(kind.kind, collectionPath(kind, options.namespace), MANAGED_BY_SELECTOR, events.onChild),
-      );
+      this.#children.set(kindKey(kind), informers(kind.kind, kind, MANAGED_BY_SELECTOR, events.onChild));
     }
+    this.#all = [this.pipelines, this.#airflowStepPods, ...this.#children.values()].flatMap((kind) => kind.informers);
   }
 
   /** True once every informer has listed its objects at least once. */
   get synced(): boolean {
-    return this.#synced.size === this.#children.size + 2;
+    return this.#synced.size === this.#all.length;
   }
 
   async start(): Promise<void> {
-    await Promise.all(this.#all().map((informer) => informer.start()));
+    await Promise.all(this.#all.map((informer) => informer.start()));
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.#all().map((informer) => informer.stop()));
-  }
-
-  #all(): ResilientInformer<k8s.KubernetesObject>[] {
-    return [this.pipelines, this.#airflowStepPods, ...this.#children.values()];
+    await Promise.all(this.#all.map((informer) => informer.stop()));
   }
 
   /** The pods of the pipeline's DAG runs that Airflow left for the operator to read. */
@@ -119,7 +124,7 @@ export class ObjectCaches {
       .map((object) => ({ apiVersion: kind.apiVersion, kind: kind.kind, ...(object as JsonObject) }));
   }
 
-  #informer(kind: { apiVersion: string; kind: string }): ResilientInformer<k8s.KubernetesObject> {
+  #informer(kind: { apiVersion: string; kind: string }): Informers {
     const informer = this.#children.get(kindKey(kind));
     if (!informer) throw new Error(`no cache for ${kindKey(kind)}: add it to operator/owned-kinds.ts`);
     return informer;

@@ -26,8 +26,11 @@ const WRITE_VERB_SET: ReadonlySet<string> = new Set<string>(WRITE_VERBS);
 export interface OperatorOptions {
   /** A kubeconfig file, or access already resolved; KUBECONFIG, ~/.kube/config or in-cluster when unset. */
   kubeconfig?: string | ClusterAccess;
-  /** Watch and reconcile one namespace; every namespace when unset. */
-  namespace?: string;
+  /**
+   * Watch and reconcile these namespaces, and request nothing of any other (the operator may hold
+   * RoleBindings in these alone); every namespace when unset or empty.
+   */
+  namespaces?: readonly string[];
   /** Pipelines reconciled at once. */
   concurrency?: number;
   /** Port of /healthz, /readyz and /metrics (0: any free port); no server when unset. */
@@ -106,7 +109,7 @@ export async function startOperator(options: OperatorOptions = {}): Promise<Runn
   };
   const enqueueAll = () => {
     if (!leading || !caches.synced) return;
-    for (const pipeline of caches.pipelines.list(options.namespace)) {
+    for (const pipeline of caches.pipelines.list()) {
       queue.add(pipelineKey(pipeline.metadata!.namespace!, pipeline.metadata!.name!));
     }
   };
@@ -127,7 +130,7 @@ export async function startOperator(options: OperatorOptions = {}): Promise<Runn
         log.warn({ err: error, informer: what, restartInMs }, 'informer restarting'),
     },
     {
-      namespace: options.namespace,
+      namespaces: options.namespaces,
       ...(options.relistPeriodMs === undefined ? {} : { relistPeriodMs: options.relistPeriodMs }),
     },
   );
@@ -179,17 +182,18 @@ export async function startOperator(options: OperatorOptions = {}): Promise<Runn
     metrics.leader.set(1);
   }
 
+  const watched = options.namespaces?.length ? options.namespaces.join(',') : '(all)';
   await caches.start();
   const syncWait = setInterval(() => {
     if (!caches.synced) return;
     clearInterval(syncWait);
-    log.info({ namespace: options.namespace ?? '(all)' }, 'caches synced');
+    log.info({ namespaces: watched }, 'caches synced');
     enqueueAll();
   }, 100);
   const resync = setInterval(enqueueAll, options.resyncPeriodMs ?? 10 * 60_000);
   resync.unref();
   elector?.start();
-  log.info({ identity, namespace: options.namespace ?? '(all)', leaderElection: electionEnabled }, 'operator started');
+  log.info({ identity, namespaces: watched, leaderElection: electionEnabled }, 'operator started');
 
   return {
     identity,

@@ -89,7 +89,7 @@ export async function namespacedOperator(namespace: string): Promise<NamespacedO
   await client.createNamespace();
   const operator = await startOperator({
     kubeconfig,
-    namespace,
+    namespaces: [namespace],
     logger: createLogger('operator', 'warn'),
     resyncPeriodMs: 60 * 60_000,
   });

@@ -108,7 +108,7 @@ describe('operator with exactly the install’s RBAC (real apiserver, ServiceAcc
     });
     operator = await startOperator({
       kubeconfig: access,
-      namespace,
+      namespaces: [namespace],
       leaderElection: { namespace },
       logger: pino({ name: 'operator', level: 'warn' }, sink),
       resyncPeriodMs: 60 * 60_000,

@@ -1,0 +1,166 @@
+/**
+ * The operator watching a list of namespaces, as the Helm chart's `watchNamespaces` installs it:
+ * its ServiceAccount holds the operator ClusterRole through RoleBindings in those namespaces alone
+ * (and leader election in its own), so a single request outside them, a cluster-wide list or
+ * watch above all, is a 403. Authenticated with a real ServiceAccount token against the real
+ * apiserver, it reconciles a pipeline in each watched namespace and never sees the one beside them.
+ */
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildOperatorInstallObjects, OPERATOR_NAME } from '../../charts/operator-install.ts';
+import { PIPELINE_SERIES } from '../../charts/monitoring/pipeline-series.ts';
+import { buildPipelineObjects, type KubernetesObject } from '../../charts/pipeline-chart.ts';
+import { minimalSample } from '../../charts/samples/minimal.ts';
+import { loadClusterAccess } from '../../operator/cluster-access.ts';
+import { isApiError, KubeApi, KubeApiError } from '../../operator/kube-api.ts';
+import { PIPELINE_KIND } from '../../operator/object-caches.ts';
+import { startOperator, type RunningOperator } from '../../operator/operator.ts';
+import { collectionPath, objectPath, ownedKind } from '../../operator/owned-kinds.ts';
+import { connectionFor } from '../infra/connection.ts';
+import { mountServiceAccount, type MountedServiceAccount } from './mounted-service-account.ts';
+import { installCrd, loadConfig, PipelineClient, until } from './operator-fixture.ts';
+import { rawApplier } from './raw-apply.ts';
+
+describe('operator watching namespaces a and b, with RoleBindings there alone (real apiserver, ServiceAccount token)', () => {
+  const prefix = `op-ns-${randomUUID().slice(0, 8)}`;
+  const [a, b, c, system] = [`${prefix}-a`, `${prefix}-b`, `${prefix}-c`, `${prefix}-system`];
+  const name = 'rp';
+  /** Every warning and error the operator logs: a refused request shows up here even when it is retried. */
+  const problems: string[] = [];
+  const clients = new Map<string, PipelineClient>();
+  const desired = new Map<string, KubernetesObject[]>();
+  let admin: KubeApi;
+  let operatorApi: KubeApi;
+  let pod: MountedServiceAccount;
+  let operator: RunningOperator;
+
+  const client = (namespace: string) => clients.get(namespace)!;
+
+  async function exists(namespace: string, object: KubernetesObject): Promise<boolean> {
+    try {
+      await admin.get(objectPath(ownedKind(object), namespace, object.metadata.name));
+      return true;
+    } catch (error) {
+      if (isApiError(error, 404)) return false;
+      throw error;
+    }
+  }
+
+  /** The namespaces of the pipelines the operator exports series for: those it has reconciled. */
+  async function exportedNamespaces(): Promise<string[]> {
+    const metrics = await operator.metrics.registry.getMetricsAsJSON();
+    const ready = metrics.find((metric) => metric.name === PIPELINE_SERIES.ready.name);
+    return [...new Set(ready?.values.map((value) => String(value.labels.namespace)))].sort();
+  }
+
+  beforeAll(async () => {
+    const { KUBECONFIG } = await connectionFor('kubernetes');
+    await connectionFor('strimzi');
+    const config = loadConfig(KUBECONFIG!);
+    await installCrd(config);
+    admin = new KubeApi(await loadClusterAccess(KUBECONFIG));
+    for (const namespace of [a, b, c, system]) {
+      clients.set(namespace, new PipelineClient(config, namespace));
+      await client(namespace).createNamespace();
+    }
+
+    // The install's ServiceAccount, ClusterRoles and leader election, but not its ClusterRoleBinding:
+    // the operator ClusterRole is bound in a and b only.
+    const apply = rawApplier(config, 'recall-operator-namespaces-test');
+    const install = buildOperatorInstallObjects({ namespace: system });
+    for (const object of install) {
+      if (['ServiceAccount', 'ClusterRole', 'Role', 'RoleBinding'].includes(object.kind)) await apply(object);
+    }
+    const serviceAccount = install.find((object) => object.kind === 'ServiceAccount')!.metadata.name;
+    for (const namespace of [a, b]) {
+      await apply({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: OPERATOR_NAME, namespace },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: OPERATOR_NAME },
+        subjects: [{ kind: 'ServiceAccount', name: serviceAccount, namespace: system }],
+      } as KubernetesObject);
+    }
+
+    // Before the operator starts: had it listed pipelines across the cluster, its first sync would
+    // have queued c's with the others.
+    for (const namespace of [a, b, c]) {
+      const { uid } = (await client(namespace).create(name, minimalSample.spec)).metadata;
+      desired.set(namespace, buildPipelineObjects({ ...minimalSample, metadata: { name, namespace, uid } }));
+    }
+
+    pod = await mountServiceAccount(client(system).core, KUBECONFIG!, {
+      namespace: system,
+      name: serviceAccount,
+      expirationSeconds: 3600,
+    });
+    const access = await pod.access();
+    operatorApi = new KubeApi(access);
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        problems.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    operator = await startOperator({
+      kubeconfig: access,
+      namespaces: [a, b],
+      leaderElection: { namespace: system },
+      logger: pino({ name: 'operator', level: 'warn' }, sink),
+      resyncPeriodMs: 60 * 60_000,
+    });
+    // Synced means every informer has listed: none of them lists where the RBAC says 403.
+    await until(() => operator.isReady() && operator.isLeader(), 'the operator to sync its caches and lead');
+  });
+
+  afterAll(async () => {
+    await operator?.stop();
+    for (const namespaceClient of clients.values()) await namespaceClient.deleteNamespace();
+    pod?.dispose();
+  });
+
+  it('runs as a ServiceAccount that may list pipelines in a and b, not in c nor across the cluster', async () => {
+    for (const namespace of [a, b]) {
+      await expect(operatorApi.list(collectionPath(PIPELINE_KIND, namespace))).resolves.toHaveProperty('items');
+    }
+    for (const path of [collectionPath(PIPELINE_KIND, c), collectionPath(PIPELINE_KIND)]) {
+      const refused = await operatorApi.list(path).catch((error: unknown) => error);
+      expect(refused, path).toBeInstanceOf(KubeApiError);
+      expect((refused as KubeApiError).code, path).toBe(403);
+    }
+  });
+
+  it('reconciles the pipelines of a and b: their children are applied and their status written', async () => {
+    for (const namespace of [a, b]) {
+      for (const object of desired.get(namespace)!) {
+        await until(() => exists(namespace, object), `${namespace}: ${object.kind}/${object.metadata.name}`);
+      }
+      const reconciled = await until(async () => {
+        const pipeline = await client(namespace).get(name);
+        return pipeline.status?.observedGeneration === 1 ? pipeline : undefined;
+      }, `${namespace}: the status of ${name}`);
+      expect(reconciled.status?.conditions?.find((condition) => condition.type === 'Ready')?.reason).not.toBe(
+        'ApplyFailed',
+      );
+    }
+  });
+
+  it('leaves the pipeline of c untouched, even when it reconciles every pipeline it knows', async () => {
+    // Queues every cached pipeline and waits until each is reconciled: c's would be among them.
+    operator.resync();
+    await operator.idle();
+    expect(await exportedNamespaces()).toEqual([a, b].sort());
+    expect((await client(c).get(name)).status).toBeUndefined();
+    for (const object of desired.get(c)!) {
+      expect(await exists(c, object), `${object.kind}/${object.metadata.name}`).toBe(false);
+    }
+    const events = await client(c).core.listNamespacedEvent({ namespace: c });
+    expect(events.items).toEqual([]);
+  });
+
+  it('was refused nothing along the way', () => {
+    expect(problems.filter((line) => /403|forbidden/i.test(line))).toEqual([]);
+  });
+});
