@@ -3,20 +3,14 @@
  * with its cache, config and data kept under .cache/ rather than the user's home, and the chart
  * that `npm run synth` writes.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CHART_NAME } from '../charts/helm/helm-values.ts';
+import { commandResult, type CommandResult } from './command-result.ts';
 import { envContext } from './infra/context.ts';
 import { binDir } from './infra/kubernetes-build.ts';
 
 export const chartDir = (): string => path.join(envContext().root, 'manifests', 'helm', CHART_NAME);
-
-export interface HelmResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 function helmEnv(kubeconfig: string | undefined): NodeJS.ProcessEnv {
   const home = path.join(envContext().cacheDir, 'helm-home');
@@ -31,22 +25,12 @@ function helmEnv(kubeconfig: string | undefined): NodeJS.ProcessEnv {
 }
 
 /** Runs helm; resolves with its exit code and output whatever it exits with. */
-export function helmResult(args: readonly string[], options: { kubeconfig?: string } = {}): Promise<HelmResult> {
+export function helmResult(args: readonly string[], options: { kubeconfig?: string } = {}): Promise<CommandResult> {
   const helm = path.join(binDir(envContext()), 'helm');
   if (!fs.existsSync(helm)) {
     return Promise.reject(new Error(`${helm} is missing: npm run env:up builds it with the control plane`));
   }
-  return new Promise((resolve, reject) => {
-    const child = spawn(helm, args, { env: helmEnv(options.kubeconfig), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return commandResult(helm, args, { env: helmEnv(options.kubeconfig) });
 }
 
 /** Runs helm and returns its stdout; throws with the command and its stderr when it fails. */

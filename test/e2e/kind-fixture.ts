@@ -2,21 +2,17 @@
  * What the end-to-end tests use to act on the kind cluster: kubectl, as users drive a cluster,
  * with the cluster's kubeconfig, and a namespace per test file deleted afterwards.
  */
-import { spawn } from 'node:child_process';
 import { inject } from 'vitest';
 
+import { commandResult, type CommandResult } from '../command-result.ts';
+
+export type { CommandResult };
 import { until } from '../until.ts';
 
 import { kubeconfigPath } from '../infra/cluster/kind-cluster.ts';
 import { envContext } from '../infra/context.ts';
 import { binDir } from '../infra/kubernetes-build.ts';
 import path from 'node:path';
-
-export interface CommandResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 /** Fails with the reason when the global setup could not bring the cluster up. */
 export function requireCluster(): void {
@@ -29,24 +25,7 @@ const kubectlPath = (): string => path.join(binDir(envContext()), 'kubectl');
 
 /** Runs kubectl; resolves with its exit code and output whatever it exits with. */
 export function kubectlResult(args: readonly string[], input?: string): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(kubectlPath(), ['--kubeconfig', kubeconfig(), ...args], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    // Decoded by the stream: a character whose bytes straddle two chunks (août) stays whole.
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-    // kubectl may exit before reading its input (it needed none, or refused a flag): its exit
-    // code and stderr say what happened, so a broken pipe here is not a second error.
-    child.stdin.once('error', () => undefined);
-    child.stdin.end(input ?? '');
-  });
+  return commandResult(kubectlPath(), ['--kubeconfig', kubeconfig(), ...args], input === undefined ? {} : { input });
 }
 
 /** Runs kubectl and returns its stdout; throws with the command and its stderr when it fails. */
