@@ -15,10 +15,12 @@ RUN npm ci --ignore-scripts
 COPY src src
 COPY charts charts
 COPY operator operator
+COPY plugin plugin
 COPY airflow airflow
 # esbuild bundles the command and every dependency into dist/ (one chunk per lazily loaded
 # subcommand): a Job's process then starts in half the time and memory of loading hundreds of
-# files from node_modules, which the image therefore no longer carries.
+# files from node_modules, which the image therefore no longer carries. The kubectl plugin is
+# bundled beside it (dist/kubectl-recall.js), for clusters reached only from a pod.
 RUN npm run build
 
 FROM node:24.21.0-bookworm-slim

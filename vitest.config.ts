@@ -22,6 +22,7 @@ export default defineConfig({
             'src/**/*.test.ts',
             'charts/**/*.test.ts',
             'operator/**/*.test.ts',
+            'plugin/**/*.test.ts',
             'airflow/**/*.test.ts',
             'test/infra/**/*.test.ts',
             'test/packaging/**/*.test.ts',

@@ -82,6 +82,22 @@ const CREATE_DATABASE_SCRIPT = [
     `|| psql -c "CREATE DATABASE \\"$AIRFLOW_DATABASE\\""`,
 ].join('\n');
 
+/** The names of a pipeline's Airflow objects; `kubectl recall` finds the UI's Service and login by them. */
+export function airflowObjectNames(ctx: Pick<PipelineContext, 'objectName'>) {
+  return {
+    secret: ctx.objectName('airflow'),
+    serviceAccount: ctx.objectName('airflow'),
+    // Not the name the per-pipeline Role's binding had: a binding's roleRef is immutable, so the
+    // operator prunes that one (and its Role) and creates this one.
+    podLauncher: ctx.objectName('airflow-launcher'),
+    dags: ctx.objectName('airflow-dags'),
+    podTemplates: ctx.objectName('airflow-pod-templates'),
+    migrate: ctx.objectName('airflow-db-migrate'),
+    api: ctx.objectName('airflow-api-server'),
+    login: ctx.objectName('airflow-login'),
+  };
+}
+
 type AirflowCommand = 'scheduler' | 'dag-processor' | 'triggerer' | 'api-server';
 
 export class AirflowConstruct extends Construct {
@@ -90,18 +106,7 @@ export class AirflowConstruct extends Construct {
     const { airflow } = ctx.spec;
     if (!airflow.enabled) return;
 
-    const names = {
-      secret: ctx.objectName('airflow'),
-      serviceAccount: ctx.objectName('airflow'),
-      // Not the name the per-pipeline Role's binding had: a binding's roleRef is immutable, so the
-      // operator prunes that one (and its Role) and creates this one.
-      podLauncher: ctx.objectName('airflow-launcher'),
-      dags: ctx.objectName('airflow-dags'),
-      podTemplates: ctx.objectName('airflow-pod-templates'),
-      migrate: ctx.objectName('airflow-db-migrate'),
-      api: ctx.objectName('airflow-api-server'),
-      login: ctx.objectName('airflow-login'),
-    };
+    const names = airflowObjectNames(ctx);
     const labelsOf = (component: string) => ({ ...ctx.labels, ...ctx.selector(component) });
     const labels = labelsOf(AIRFLOW_COMPONENT);
 

@@ -12,6 +12,8 @@ import { containerSecurityContext, podSecurityContext, resourceRequirements, scr
 
 export const POSTGRES_COMPONENT = 'postgres';
 export const POSTGRES_PORT = 5432;
+/** The server's container, where `kubectl recall psql` runs psql. */
+export const POSTGRES_CONTAINER = 'postgres';
 
 /** The `postgres` user of the official image; its entrypoint runs unprivileged when started as it. */
 const POSTGRES_RUN_AS = { user: 999, group: 999 };
@@ -74,7 +76,7 @@ export class PostgresConstruct extends Construct {
             securityContext: podSecurityContext(POSTGRES_RUN_AS),
             containers: [
               {
-                name: 'postgres',
+                name: POSTGRES_CONTAINER,
                 image: settings.image,
                 env: [
                   { name: 'POSTGRES_USER', value: MANAGED_POSTGRES_USER },

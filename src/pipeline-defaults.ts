@@ -42,6 +42,9 @@ export const DEFAULT_PIPELINE_IMAGE = 'ghcr.io/rappelconso/recall-pipeline-opera
  */
 export const IMAGE_RECALL_ENTRYPOINT = 'dist/recall.js';
 
+/** `kubectl recall` inside the image: plugin/kubectl-recall.ts, bundled beside the recall command. */
+export const IMAGE_KUBECTL_RECALL_ENTRYPOINT = 'dist/kubectl-recall.js';
+
 /** Who the image runs as: the `node` user of the official Node.js image it builds on (see the Dockerfile). */
 export const PIPELINE_IMAGE_USER = { user: 1000, group: 1000 } as const;
 

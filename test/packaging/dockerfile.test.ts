@@ -8,7 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { JOB_NODE_FLAGS, pipelineContainer } from '../../charts/pipeline-pod.ts';
 import { pipelineContext } from '../../charts/pipeline-context.ts';
 import { parseRecallPipeline } from '../../charts/api/recall-pipeline.ts';
-import { DEFAULT_PIPELINE_IMAGE, IMAGE_RECALL_ENTRYPOINT, PIPELINE_IMAGE_USER } from '../../src/pipeline-defaults.ts';
+import {
+  DEFAULT_PIPELINE_IMAGE,
+  IMAGE_KUBECTL_RECALL_ENTRYPOINT,
+  IMAGE_RECALL_ENTRYPOINT,
+  PIPELINE_IMAGE_USER,
+} from '../../src/pipeline-defaults.ts';
 import { versions } from '../../src/versions.ts';
 
 const dockerfile = fs.readFileSync('Dockerfile', 'utf8');
@@ -55,6 +60,20 @@ describe('Dockerfile', () => {
       instructions.filter((line) => /^COPY --from=build \/app\/(src|charts|operator|node_modules) /.test(line)),
     ).toEqual([]);
     expect(instructions.at(-1)).toBe(`CMD ["node", "${IMAGE_RECALL_ENTRYPOINT}", "help"]`);
+  });
+
+  it('holds the kubectl plugin, bundled beside the command under the name its entry has', () => {
+    const { scripts, bin } = JSON.parse(fs.readFileSync('package.json', 'utf8')) as {
+      scripts: Record<string, string>;
+      bin: Record<string, string>;
+    };
+    const entry = bin['kubectl-recall']!;
+    expect(fs.existsSync(entry)).toBe(true);
+    expect(scripts.build).toContain(` ${entry} `);
+    // Entries named by their file alone, not their folder: dist/recall.js and dist/kubectl-recall.js.
+    expect(scripts.build).toContain('--entry-names=[name]');
+    expect(IMAGE_KUBECTL_RECALL_ENTRYPOINT).toBe(`dist/${entry.split('/').at(-1)!.replace(/\.ts$/, '.js')}`);
+    expect(instructions).toContain(`COPY ${entry.split('/')[0]} ${entry.split('/')[0]}`);
   });
 
   it('runs as the user the pods’ security context names, and is the image the manifests name', () => {

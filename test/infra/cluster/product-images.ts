@@ -101,6 +101,7 @@ const PROJECT_IMAGE_INPUTS = [
   'src',
   'charts',
   'operator',
+  'plugin',
   'airflow',
 ];
 
