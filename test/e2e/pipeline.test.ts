@@ -26,6 +26,7 @@ import { deployPipelineSources, externalModePipeline } from './external-mode-pip
 import { kafkaBootstrapServers } from './kafka-broker.ts';
 import { apply, createNamespace, eventually, kubectl, kubectlJson, requireCluster } from './kind-fixture.ts';
 import { tableRows } from './pipeline-database.ts';
+import { runEnded as runEndedOf } from './pipeline-status.ts';
 import { nodeScriptPod, waitForPodPhase } from './pods.ts';
 import { portForward } from './port-forward.ts';
 import { scenarioData } from './scenario-data.ts';
@@ -111,16 +112,7 @@ describe('a user’s day with a RecallPipeline on the real cluster', () => {
     }
   }
 
-  /** Waits for the run numbered `number` to end; returns the status then. */
-  const runEnded = (number: number, timeoutMs = 900_000) =>
-    eventually(
-      `run ${number} to end`,
-      async () => {
-        const current = await status();
-        return current.lastRun?.number === number && current.lastRun.completionTime ? current : undefined;
-      },
-      timeoutMs,
-    );
+  const runEnded = (number: number) => runEndedOf(namespace.name, PIPELINE, number);
 
   it('becomes Ready (kubectl wait), then its Jobs, real pods of our image, load the table exactly', async () => {
     const ns = namespace.name;
