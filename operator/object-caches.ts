@@ -5,7 +5,7 @@
  * Reconciles read from these caches, never from the API, so a steady pipeline costs no request.
  */
 import type * as k8s from '@kubernetes/client-node';
-import { API_GROUP_VERSION, PLURAL } from '../charts/api/group.ts';
+import { API_GROUP_VERSION, KIND, PLURAL } from '../charts/api/group.ts';
 import { AIRFLOW_STEP_POD } from '../charts/airflow-dag.ts';
 import { MANAGED_BY, PIPELINE_ANNOTATION } from '../charts/labels.ts';
 import type { ClusterAccess } from './cluster-access.ts';
@@ -109,6 +109,14 @@ export class ObjectCaches {
 
   pipeline(namespace: string, name: string): JsonObject | undefined {
     return this.pipelines.get(name, namespace) as JsonObject | undefined;
+  }
+
+  /** Whatever is cached of that kind and name: a pipeline, an object of a kind it owns, an Airflow step pod. */
+  object(kind: { apiVersion: string; kind: string }, namespace: string, name: string): JsonObject | undefined {
+    if (kind.apiVersion === API_GROUP_VERSION && kind.kind === KIND) return this.pipeline(namespace, name);
+    if (kindKey(kind) !== kindKey(AIRFLOW_STEP_POD_KIND)) return this.child(kind, namespace, name);
+    const pod = this.#airflowStepPods.get(name, namespace) as JsonObject | undefined;
+    return pod && { apiVersion: kind.apiVersion, kind: kind.kind, ...pod };
   }
 
   child(kind: { apiVersion: string; kind: string }, namespace: string, name: string): JsonObject | undefined {

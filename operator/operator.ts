@@ -11,7 +11,7 @@ import { loadClusterAccess, type ClusterAccess } from './cluster-access.ts';
 import { EventRecorder } from './event-recorder.ts';
 import { ExternalTopics } from './external-topics.ts';
 import { startHealthServer, type HealthServer } from './health-server.ts';
-import { KubeApi, WRITE_VERBS } from './kube-api.ts';
+import { KubeApi, WRITE_VERBS, type JsonObject } from './kube-api.ts';
 import { defaultElectionTimings, LeaderElector, type LeaderElectionOptions } from './leader-election.ts';
 import { createOperatorMetrics, type OperatorMetrics } from './metrics.ts';
 import { ObjectCaches } from './object-caches.ts';
@@ -60,6 +60,12 @@ export interface RunningOperator {
   resync(): void;
   /** Resolves when no reconcile is queued or running. */
   idle(): Promise<void>;
+  /**
+   * An object as the caches hold it: a pipeline, an object of a kind pipelines own, an Airflow step
+   * pod. An event is queued as it reaches the cache, so once a write shows here, idle() also waits
+   * for the reconcile it caused.
+   */
+  cached(kind: { apiVersion: string; kind: string }, namespace: string, name: string): JsonObject | undefined;
   /** Stops informers, drains the queue, releases the lease, closes the server. */
   stop(): Promise<void>;
 }
@@ -203,6 +209,7 @@ export async function startOperator(options: OperatorOptions = {}): Promise<Runn
     isReady: () => caches.synced,
     resync: enqueueAll,
     idle: () => queue.idle(),
+    cached: (kind, namespace, name) => caches.object(kind, namespace, name),
     async stop() {
       if (stopping) return;
       stopping = true;

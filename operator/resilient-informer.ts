@@ -8,6 +8,7 @@ import type http from 'node:http';
 import type * as k8s from '@kubernetes/client-node';
 // The informer alone: the package's index would load every generated API client as well (see cluster-access.ts).
 import { makeInformer } from '@kubernetes/client-node/dist/informer.js';
+import { backoffMs, type Backoff } from '../src/retry/backoff.ts';
 import type { ClusterAccess } from './cluster-access.ts';
 import { connectionPool } from './kube-api.ts';
 
@@ -34,6 +35,8 @@ export class ResilientInformer<T extends k8s.KubernetesObject> {
   readonly #informer: k8s.Informer<T> & k8s.ObjectCache<T>;
   readonly #options: Required<Omit<ResilientInformerOptions<T>, 'labelSelector' | 'onError'>> &
     Pick<ResilientInformerOptions<T>, 'onError'>;
+  readonly #backoff: Backoff;
+  /** Restarts since the watch was last healthy: what the next restart's delay grows with. */
   #failures = 0;
   /** When the current watch connected; undefined while none is connected. */
   #connectedAt: number | undefined;
@@ -43,6 +46,7 @@ export class ResilientInformer<T extends k8s.KubernetesObject> {
 
   constructor(access: ClusterAccess, options: ResilientInformerOptions<T>) {
     this.#options = { relistPeriodMs: 5 * 60_000, initialBackoffMs: 500, maxBackoffMs: 30_000, ...options };
+    this.#backoff = { initialMs: this.#options.initialBackoffMs, maxMs: this.#options.maxBackoffMs };
     this.#informer = makeInformer(
       watchConfig(access),
       options.path,
@@ -91,7 +95,7 @@ export class ResilientInformer<T extends k8s.KubernetesObject> {
     clearTimeout(this.#restartTimer);
     if (this.#connectedAt !== undefined && Date.now() - this.#connectedAt >= HEALTHY_WATCH_MS) this.#failures = 0;
     this.#connectedAt = undefined;
-    const delay = Math.min(this.#options.maxBackoffMs, this.#options.initialBackoffMs * 2 ** this.#failures);
+    const delay = backoffMs(this.#backoff, this.#failures);
     this.#failures += 1;
     this.#options.onError?.(error, delay);
     this.#restartTimer = setTimeout(() => void this.#restart(), delay);

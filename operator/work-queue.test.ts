@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { until } from '../test/until.ts';
 import { WorkQueue } from './work-queue.ts';
 
 /** A handler that records calls and lets the test decide when each one finishes. */
@@ -89,7 +90,7 @@ describe('WorkQueue', () => {
       { failed: (_key, _error, retryInMs) => delays.push(retryInMs) },
     );
     queue.add('a');
-    while (attempts.length < 4) await sleep(5);
+    await until(() => attempts.length >= 4, 'four attempts', { timeoutMs: 4000, intervalMs: 5 });
     expect(delays).toEqual([10, 20, 40]);
     expect(attempts[3]! - attempts[0]!).toBeGreaterThanOrEqual(60);
   });

@@ -8,6 +8,8 @@
  * - Failures are retried with per-key exponential backoff; a success resets it.
  */
 
+import { backoffMs, type Backoff } from '../src/retry/backoff.ts';
+
 export interface WorkQueueOptions {
   /** How many keys may be reconciled at once. */
   concurrency: number;
@@ -27,7 +29,8 @@ export interface QueueObserver {
 }
 
 export class WorkQueue {
-  readonly #options: Required<WorkQueueOptions>;
+  readonly #concurrency: number;
+  readonly #backoff: Backoff;
   readonly #handler: KeyHandler;
   readonly #observer: QueueObserver;
   /** Keys waiting for a worker, in arrival order (a Set keeps order and coalesces). */
@@ -43,7 +46,8 @@ export class WorkQueue {
   constructor(handler: KeyHandler, options: WorkQueueOptions, observer: QueueObserver = {}) {
     this.#handler = handler;
     this.#observer = observer;
-    this.#options = { baseRetryDelayMs: 200, maxRetryDelayMs: 60_000, ...options };
+    this.#concurrency = options.concurrency;
+    this.#backoff = { initialMs: options.baseRetryDelayMs ?? 200, maxMs: options.maxRetryDelayMs ?? 60_000 };
   }
 
   get depth(): number {
@@ -107,7 +111,7 @@ export class WorkQueue {
   }
 
   #pump(): void {
-    while (this.#running.size < this.#options.concurrency) {
+    while (this.#running.size < this.#concurrency) {
       const key = this.#nextRunnable();
       if (key === undefined) break;
       this.#waiting.delete(key);
@@ -129,7 +133,7 @@ export class WorkQueue {
     } catch (error) {
       const failures = (this.#failures.get(key) ?? 0) + 1;
       this.#failures.set(key, failures);
-      const delay = Math.min(this.#options.maxRetryDelayMs, this.#options.baseRetryDelayMs * 2 ** (failures - 1));
+      const delay = backoffMs(this.#backoff, failures - 1);
       this.#observer.failed?.(key, error, delay);
       // A newer event for this key is retried at once rather than after the backoff.
       if (!this.#dirty.has(key)) this.addAfter(key, delay);

@@ -21,7 +21,7 @@ import {
   runningPid,
   startDaemon,
   stopDaemon,
-  waitFor,
+  untilDaemon,
   writeJson,
 } from './process.ts';
 
@@ -156,7 +156,7 @@ async function healthy(state: KafkaState): Promise<boolean> {
 
 /** Polls `healthy` for up to `timeoutMs`, giving up at once when the broker process exits. */
 async function healthyWithin(state: KafkaState, dir: string, timeoutMs: number): Promise<boolean> {
-  return waitFor(() => healthy(state), { what: 'Kafka', timeoutMs, intervalMs: 250, daemon: { dir, name } }).then(
+  return untilDaemon({ dir, name }, () => healthy(state), 'Kafka', { timeoutMs, intervalMs: 250 }).then(
     () => true,
     () => false,
   );
@@ -187,7 +187,6 @@ function jvm(ctx: EnvContext, dir: string, heap: readonly string[], main: string
 
 /** Starts the broker of a formatted data directory and waits until its group coordinator answers. */
 async function launch(ctx: EnvContext, dir: string, state: KafkaState): Promise<void> {
-  const log = logFile(dir, name);
   const properties = path.join(dir, 'server.properties');
   ctx.log(`kafka: starting broker on ${brokerAddress(state)}`);
   startDaemon({
@@ -197,19 +196,13 @@ async function launch(ctx: EnvContext, dir: string, state: KafkaState): Promise<
     args: jvm(ctx, dir, ['-Xmx512m', '-Xms256m', '-XX:+UseG1GC'], 'kafka.Kafka', [properties]),
   });
   const daemon = { dir, name };
-  await waitFor(() => portOpen(state.port), { what: 'Kafka to listen', timeoutMs: 60_000, logFile: log, daemon });
-  await waitFor(() => healthy(state), {
-    what: 'Kafka to answer metadata requests',
+  await untilDaemon(daemon, () => portOpen(state.port), 'Kafka to listen', { timeoutMs: 60_000, intervalMs: 100 });
+  await untilDaemon(daemon, () => healthy(state), 'Kafka to answer metadata requests', {
     timeoutMs: 60_000,
-    logFile: log,
-    daemon,
     intervalMs: 250,
   });
-  await waitFor(() => coordinatorReady(state), {
-    what: 'the Kafka group coordinator',
+  await untilDaemon(daemon, () => coordinatorReady(state), 'the Kafka group coordinator', {
     timeoutMs: 60_000,
-    logFile: log,
-    daemon,
     intervalMs: 250,
   });
 }

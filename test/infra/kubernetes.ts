@@ -10,10 +10,11 @@ import https from 'node:https';
 import path from 'node:path';
 
 import { versions } from '../../src/versions.ts';
+import { until } from '../until.ts';
 import { type Component, type ComponentStatus, type ConnectionEnv, type EnvContext, runDir } from './component.ts';
 import { binDir, buildAll, kubeCommands } from './kubernetes-build.ts';
 import { ensurePki, pkiFiles, type Pki } from './kubernetes-pki.ts';
-import { freePort, logFile, readJson, runningPid, startDaemon, stopDaemon, waitFor, writeJson } from './process.ts';
+import { freePort, logFile, readJson, runningPid, startDaemon, stopDaemon, untilDaemon, writeJson } from './process.ts';
 
 /** The kubectl built by provision(), matching the control plane's version. */
 export function kubectlPath(ctx: EnvContext): string {
@@ -48,10 +49,10 @@ export const kubernetes: Component = {
     if (previous && daemons.every((name) => runningPid(dir, name) !== undefined)) {
       const pki = pkiFiles(path.join(dir, 'pki'));
       // All processes are up: give a control plane that is still booting a moment before judging it.
-      const ready = await waitFor(() => isReady(pki, previous), { what: 'kube-apiserver', timeoutMs: 30_000 }).then(
-        () => true,
-        () => false,
-      );
+      const ready = await until(() => isReady(pki, previous), 'kube-apiserver', {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+      }).catch(() => false);
       if (ready) return connection(previous);
       ctx.log('kubernetes: the running control plane is unhealthy, restarting it');
     }
@@ -89,11 +90,9 @@ export const kubernetes: Component = {
     const daemon = (name: string) => ({ dir, name });
 
     startDaemon({ ...daemon('etcd'), command: bin('etcd'), args: etcdArgs(dir, state) });
-    await waitFor(() => etcdHealthy(state), {
-      what: 'etcd to be healthy',
+    await untilDaemon(daemon('etcd'), () => etcdHealthy(state), 'etcd to be healthy', {
       timeoutMs: 30_000,
-      logFile: logFile(dir, 'etcd'),
-      daemon: daemon('etcd'),
+      intervalMs: 100,
     });
 
     await startApiServer(ctx, state, pki);
@@ -104,15 +103,11 @@ export const kubernetes: Component = {
       args: controllerManagerArgs(dir, state, pki, controllerManagerKubeconfig),
     });
     // The serviceaccount controller creating `default` proves the controller-manager is working.
-    await waitFor(
+    await untilDaemon(
+      daemon('kube-controller-manager'),
       async () => (await get(pki, state, '/api/v1/namespaces/default/serviceaccounts/default')).status === 200,
-      {
-        what: 'kube-controller-manager to create the default ServiceAccount',
-        timeoutMs: 120_000,
-        logFile: logFile(dir, 'kube-controller-manager'),
-        daemon: daemon('kube-controller-manager'),
-        intervalMs: 250,
-      },
+      'kube-controller-manager to create the default ServiceAccount',
+      { timeoutMs: 120_000, intervalMs: 250 },
     );
     ctx.log(
       `kubernetes: ${versions.kubernetes} ready at ${apiserverUrl(state)} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
@@ -150,20 +145,16 @@ async function startApiServer(ctx: EnvContext, state: State, pki: Pki): Promise<
   const dir = runDir(ctx, 'kubernetes');
   const daemon = { dir, name: 'kube-apiserver' };
   startDaemon({ ...daemon, command: path.join(binDir(ctx), 'kube-apiserver'), args: apiserverArgs(state, pki) });
-  await waitFor(() => isReady(pki, state), {
-    what: 'kube-apiserver /readyz',
+  await untilDaemon(daemon, () => isReady(pki, state), 'kube-apiserver /readyz', {
     timeoutMs: 120_000,
-    logFile: logFile(dir, 'kube-apiserver'),
-    daemon,
     intervalMs: 250,
   });
-  await waitFor(async () => (await get(pki, state, '/api/v1/namespaces/default')).status === 200, {
-    what: 'kube-apiserver to create the default namespace',
-    timeoutMs: 60_000,
-    logFile: logFile(dir, 'kube-apiserver'),
+  await untilDaemon(
     daemon,
-    intervalMs: 250,
-  });
+    async () => (await get(pki, state, '/api/v1/namespaces/default')).status === 200,
+    'kube-apiserver to create the default namespace',
+    { timeoutMs: 60_000, intervalMs: 250 },
+  );
 }
 
 /**

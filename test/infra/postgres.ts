@@ -10,13 +10,12 @@ import { versions } from '../../src/versions.ts';
 import { runDir, type Component, type ConnectionEnv, type EnvContext } from './component.ts';
 import {
   freePort,
-  logFile,
   readJson,
   run,
   runningPid,
   startDaemon,
   stopDaemon,
-  waitFor,
+  untilDaemon,
   writeJson,
   type SystemUser,
 } from './process.ts';
@@ -124,11 +123,9 @@ async function launch(ctx: EnvContext, state: PostgresState): Promise<void> {
     ],
     user,
   });
-  await waitFor(() => acceptsConnections(state.port), {
-    what: 'PostgreSQL to accept connections',
+  await untilDaemon({ dir, name: DAEMON }, () => acceptsConnections(state.port), 'PostgreSQL to accept connections', {
     timeoutMs: 30_000,
-    logFile: logFile(dir, DAEMON),
-    daemon: { dir, name: DAEMON },
+    intervalMs: 100,
   });
 }
 

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { StopWaiting, until, type UntilOptions } from '../until.ts';
 
 export interface RunOptions {
   cwd?: string;
@@ -133,12 +133,14 @@ export function runningPid(dir: string, name: string): number | undefined {
 export async function stopDaemon(dir: string, name: string, graceMs = 10_000): Promise<void> {
   const pid = runningPid(dir, name);
   if (pid !== undefined) {
+    const gone = () => runningPid(dir, name) === undefined;
     signalGroup(pid, 'SIGTERM');
-    const deadline = Date.now() + graceMs;
-    while (runningPid(dir, name) !== undefined && Date.now() < deadline) await sleep(100);
-    if (runningPid(dir, name) !== undefined) {
+    const stopped = await until(gone, `${name} to stop on SIGTERM`, { timeoutMs: graceMs, intervalMs: 100 }).catch(
+      () => false,
+    );
+    if (!stopped) {
       signalGroup(pid, 'SIGKILL');
-      while (runningPid(dir, name) !== undefined) await sleep(50);
+      await until(gone, `${name} to end on SIGKILL`, { intervalMs: 50 });
     }
   }
   fs.rmSync(pidFile(dir, name), { force: true });
@@ -185,29 +187,30 @@ export async function portOpen(port: number, host = '127.0.0.1'): Promise<boolea
   });
 }
 
-export interface WaitOptions {
-  /** What is awaited, for the error message: "PostgreSQL to accept connections". */
-  what: string;
-  timeoutMs: number;
-  /** A log whose tail explains a failure. */
-  logFile?: string;
-  /** A daemon that must stay alive while we wait; if it dies we fail at once. */
-  daemon?: { dir: string; name: string };
-  intervalMs?: number;
+/** A daemon started by startDaemon: where its pid file and log are, and its name there. */
+export interface Daemon {
+  readonly dir: string;
+  readonly name: string;
 }
 
-/** Polls `check` until it returns true; throws with the log's tail on timeout or when the daemon died. */
-export async function waitFor(check: () => Promise<boolean>, options: WaitOptions): Promise<void> {
-  const deadline = Date.now() + options.timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    const died = options.daemon && runningPid(options.daemon.dir, options.daemon.name) === undefined;
-    if (died || Date.now() > deadline) {
-      const reason = died ? 'the process exited' : `timed out after ${options.timeoutMs} ms`;
-      throw new Error(`waiting for ${options.what}: ${reason}${logTail(options.logFile)}`);
-    }
-    await sleep(options.intervalMs ?? 100);
-  }
+/**
+ * Waits until `check` holds for a daemon just started: the wait fails at once if the daemon exits
+ * meanwhile (waiting longer cannot help), and any failure ends with the tail of its log.
+ */
+export async function untilDaemon(
+  daemon: Daemon,
+  check: () => Promise<boolean>,
+  what: string,
+  options: Omit<UntilOptions, 'detail'> = {},
+): Promise<void> {
+  await until(
+    () => {
+      if (runningPid(daemon.dir, daemon.name) === undefined) throw new StopWaiting(`${daemon.name} exited`);
+      return check();
+    },
+    what,
+    { ...options, detail: () => logTail(logFile(daemon.dir, daemon.name)) },
+  );
 }
 
 /** The last lines of a log file, formatted to append to an error message. */

@@ -21,7 +21,8 @@ import { versions } from '../../src/versions.ts';
 import { artifactsDir, type Component, type EnvContext } from './component.ts';
 import { javaAtLeast } from './java.ts';
 import { classpath, fetchJars } from './maven.ts';
-import { run, waitFor } from './process.ts';
+import { until } from '../until.ts';
+import { run } from './process.ts';
 
 const name = 'strimzi';
 
@@ -179,21 +180,15 @@ export const strimzi: Component = {
       // Server-side apply: idempotent, and takes over fields from an earlier install without conflict errors.
       await objects.patch(readCrd(file), undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply);
     }
-    let pending: string[] = crds.map((entry) => entry.crd);
-    try {
-      await waitFor(
-        async () => {
-          pending = await notServing(config);
-          return pending.length === 0;
-        },
-        { what: 'Strimzi CRDs to serve', timeoutMs: 60_000, intervalMs: 250 },
-      );
-    } catch (error) {
-      throw new Error(
-        `${error instanceof Error ? error.message : String(error)} (not serving: ${pending.join(', ')})`,
-        { cause: error },
-      );
-    }
+    await until(
+      async () => {
+        const pending = await notServing(config);
+        if (pending.length > 0) throw new Error(`not serving: ${pending.join(', ')}`);
+        return true;
+      },
+      'Strimzi CRDs to serve',
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
     return { STRIMZI_CRDS: crdDir(ctx) };
   },
 

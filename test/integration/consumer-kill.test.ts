@@ -8,10 +8,10 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumerGroupId } from '../../src/consumer/consumer-group.ts';
 import { groupLag } from '../../src/consumer/group-lag.ts';
+import { StopWaiting, until } from '../until.ts';
 import {
   dropRecallTable,
   kafkaMessage,
@@ -63,12 +63,16 @@ describe('the consumer process', () => {
   it('killed with SIGKILL mid-load and restarted, loses no row and duplicates none', async () => {
     const first = startConsumer();
     const exited = once(first, 'exit');
-    let atKill = 0;
-    while (first.exitCode === null) {
-      atKill = await rowCount();
-      if (atKill >= 1000) break;
-      await sleep(20);
-    }
+    const atKill = await until(
+      async () => {
+        const rows = await rowCount();
+        if (rows >= 1000) return rows;
+        if (first.exitCode !== null) throw new StopWaiting(`it exited (${first.exitCode}) at ${rows} rows`);
+        return undefined;
+      },
+      'the consumer to store 1,000 rows',
+      { intervalMs: 20 },
+    );
     first.kill('SIGKILL');
     const [, signal] = (await exited) as [number | null, NodeJS.Signals | null];
     expect(signal).toBe('SIGKILL');
@@ -102,7 +106,10 @@ describe('the consumer process', () => {
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = once(child, 'exit');
     try {
-      while ((await rowCount(otherTable)) < 8803) await sleep(50);
+      await until(async () => (await rowCount(otherTable)) >= 8803, 'all 8,803 rows', {
+        timeoutMs: 90_000,
+        intervalMs: 50,
+      });
       child.kill('SIGTERM');
       const [code] = (await exited) as [number | null];
       expect(code).toBe(0);

@@ -20,7 +20,7 @@ import { deadLetterTopic } from '../../src/pipeline-defaults.ts';
 import { ORIGINAL_COLUMNS } from '../../src/sink/recall-row.ts';
 import { startScratch, type ScratchEnvironment } from '../infra/scratch-environment.ts';
 import { RAPPELCONSO0_RECORDS } from '../real-data.ts';
-import { until } from '../until.ts';
+import { StopWaiting, until } from '../until.ts';
 import { expectedRows, realRecords, rowsDifferingFromOriginal } from './recall-topic-fixture.ts';
 
 const REFERENCES = new Set(expectedRows().map((row) => row.reference_fiche)).size;
@@ -115,6 +115,28 @@ async function expectCaughtUp(topic: string, pipeline: string): Promise<void> {
   try {
     const lags = await groupLag(admin, consumerGroupId(pipeline), topic);
     expect(lags.map((entry) => entry.lag)).toEqual(lags.map(() => 0));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Group states once a new member has asked to join: the coordinator is rebalancing the group. */
+const REBALANCING = new Set(['PreparingRebalance', 'CompletingRebalance']);
+
+/** Until `joining` has joined the pipeline's consumer group, or at least asked to. */
+async function joinedGroup(pipeline: string, joining: Running): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await until(
+      async () => {
+        if (joining.done()) throw new StopWaiting('the joining consumer exited');
+        const [group] = (await admin.describeGroups([consumerGroupId(pipeline)])).groups;
+        return group !== undefined && (group.members.length >= 2 || REBALANCING.has(group.state));
+      },
+      `a second member in the consumer group of ${pipeline}`,
+      { intervalMs: 50 },
+    );
   } finally {
     await admin.disconnect();
   }
@@ -366,7 +388,7 @@ describe('Kafka', () => {
   it('a consumer group rebalance mid-load (a second consumer joins): both exit 0 and the table is exact', async () => {
     const held = await consumerHeldMidLoad(loadedTopic, 'rebalance');
     const second = recall(consumeArgs(loadedTopic, held));
-    await sleep(1_000);
+    await joinedGroup(held.pipeline, second);
     await held.release();
     const [first, other] = await Promise.all([held.consumer.exited, second.exited]);
     expect([first.code, other.code]).toEqual([0, 0]);

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AIRFLOW_VENV_VARIABLE } from '../infra/airflow.ts';
 import { connectionFor } from '../infra/connection.ts';
-import { freePort, logFile, run, startDaemon, stopDaemon, waitFor } from '../infra/process.ts';
+import { freePort, logFile, run, startDaemon, stopDaemon, untilDaemon } from '../infra/process.ts';
 import { until } from '../until.ts';
 
 export interface LocalAirflowUi {
@@ -77,13 +77,12 @@ export async function startLocalAirflowUi(dags: Record<string, string>): Promise
     await Promise.all([
       // The DAGs stored in the database once, as the dag-processor would, while the servers start.
       run(airflow, ['dags', 'reserialize'], { env, logFile: path.join(home, 'reserialize.log') }),
-      waitFor(async () => (await fetch(`${baseUrl}/api/v2/monitor/health`)).ok, {
-        what: 'the Airflow api-server to answer',
-        timeoutMs: 90_000,
-        logFile: logFile(runDir, 'api-server'),
-        daemon: { dir: runDir, name: 'api-server' },
-        intervalMs: 500,
-      }),
+      untilDaemon(
+        { dir: runDir, name: 'api-server' },
+        async () => (await fetch(`${baseUrl}/api/v2/monitor/health`)).ok,
+        'the Airflow api-server to answer',
+        { timeoutMs: 90_000, intervalMs: 500 },
+      ),
     ]);
   } catch (error) {
     await stop();

@@ -348,6 +348,35 @@ export interface Pipeline {
   status?: RecallPipelineStatus;
 }
 
+/** What a write returned, or a read found, of an object the operator caches. */
+export interface WrittenObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string };
+}
+
+/**
+ * Waits until the operator's caches hold `written` (at its resourceVersion or a later one) and
+ * every reconcile queued by then has ended: what a test waits for before asserting that something
+ * did not follow a write. resourceVersions are etcd revisions, one sequence for every kind; clients
+ * must not order them, a test of one etcd may.
+ */
+export async function caughtUp(operator: RunningOperator, written: WrittenObject): Promise<void> {
+  const { apiVersion, kind, metadata } = written;
+  if (!apiVersion || !kind || !metadata?.name || !metadata.namespace || !metadata.resourceVersion) {
+    throw new Error(`caughtUp needs apiVersion, kind, namespace, name and resourceVersion: ${JSON.stringify(written)}`);
+  }
+  const { name, namespace, resourceVersion } = metadata;
+  await until(
+    () =>
+      Number(operator.cached({ apiVersion, kind }, namespace, name)?.metadata?.resourceVersion ?? 0) >=
+      Number(resourceVersion),
+    `the operator's cache to hold ${kind} ${namespace}/${name} at resourceVersion ${resourceVersion} or later`,
+    { timeoutMs: 30_000, intervalMs: 20 },
+  );
+  await operator.idle();
+}
+
 /** A counter's total over all its labels, from a prom-client registry's JSON. */
 export async function counterTotal(
   registry: { getMetricsAsJSON(): Promise<Array<{ name: string; values: Array<{ value: number }> }>> },

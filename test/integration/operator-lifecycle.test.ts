@@ -5,7 +5,6 @@
  * status subresources as operator-fixture.ts explains; the garbage collector is the real one.
  */
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as k8s from '@kubernetes/client-node';
@@ -17,6 +16,7 @@ import type { RunReport } from '../../src/reporting/run-report.ts';
 import { connectionFor } from '../infra/connection.ts';
 import { pipelineSamples } from '../pipeline-samples.ts';
 import {
+  caughtUp,
   counterTotal,
   namespacedOperator,
   PipelineClient,
@@ -56,13 +56,18 @@ describe('operator: a pipeline from create to delete', () => {
 
   const seconds = (timestamp: string | undefined) => Date.parse(timestamp!) / 1000;
 
-  /** Settles: nothing queued or running, twice in a row a moment apart (late watch events included). */
-  async function settled(): Promise<void> {
-    for (let round = 0; round < 2; round += 1) {
+  /**
+   * Until a reconcile of every pipeline sends the API nothing, not even a read: whatever Kubernetes'
+   * own controllers were still doing to the children has been seen and answered.
+   */
+  async function steady(): Promise<void> {
+    await until(async () => {
       await operator.idle();
-      await sleep(700);
-    }
-    await operator.idle();
+      const requests = await counterTotal(operator.metrics.registry, REQUESTS);
+      operator.resync();
+      await operator.idle();
+      return (await counterTotal(operator.metrics.registry, REQUESTS)) === requests;
+    }, 'a reconcile of every pipeline that sends no request');
   }
 
   async function expectOwnedChildren(): Promise<string[]> {
@@ -145,7 +150,8 @@ describe('operator: a pipeline from create to delete', () => {
       expect.arrayContaining(['Ready=True', 'KafkaReady=True', 'DatabaseReady=True', 'AirflowReady=True']),
     );
     await until(async () => (await client.jobNames()).includes('rp-produce-1'), 'the producer Job');
-    await sleep(1000);
+    // Reconciled with the producer Job in its cache, not complete: the consumer waits.
+    await caughtUp(operator, await client.batch.readNamespacedJob({ name: 'rp-produce-1', namespace }));
     expect(await client.jobNames()).not.toContain('rp-consume-1');
     expect((await client.get(name)).status?.phase).toBe('Running');
 
@@ -212,18 +218,14 @@ describe('operator: a pipeline from create to delete', () => {
   });
 
   it('makes zero requests for a steady pipeline, whatever triggers the reconcile: it reads its caches', async () => {
-    await settled();
+    await steady();
     const writes = await counterTotal(operator.metrics.registry, WRITES);
     const requests = await counterTotal(operator.metrics.registry, REQUESTS);
     const reconciles = await counterTotal(operator.metrics.registry, RECONCILES);
     operator.resync();
     // A metadata-only change is an event for the pipeline, and changes nothing it owns.
-    await client.patch(name, { metadata: { annotations: { 'example.com/touched': 'yes' } } });
-    await until(
-      async () => (await counterTotal(operator.metrics.registry, RECONCILES)) >= reconciles + 2,
-      'two more reconciles',
-    );
-    await settled();
+    await caughtUp(operator, await client.patch(name, { metadata: { annotations: { 'example.com/touched': 'yes' } } }));
+    expect(await counterTotal(operator.metrics.registry, RECONCILES)).toBeGreaterThanOrEqual(reconciles + 2);
     expect(await counterTotal(operator.metrics.registry, WRITES)).toBe(writes);
     // Reads too: Airflow's pods, like every child, come from a watch cache.
     expect(await counterTotal(operator.metrics.registry, REQUESTS)).toBe(requests);
@@ -283,8 +285,10 @@ describe('operator: a pipeline from create to delete', () => {
     expect(done.status?.lastRun?.trigger).toBe('first');
 
     // The same value again is not a new request.
-    await client.patch(name, { metadata: { annotations: { 'example.com/touched': 'again' } } });
-    await settled();
+    await caughtUp(
+      operator,
+      await client.patch(name, { metadata: { annotations: { 'example.com/touched': 'again' } } }),
+    );
     expect((await client.jobNames()).filter((job) => job.includes('-produce-'))).toEqual(['rp-produce-2']);
   });
 
@@ -300,8 +304,10 @@ describe('operator: a pipeline from create to delete', () => {
       return pausing ? deployment : undefined;
     }, 'the scheduler to pause the DAG');
     expect(scheduler.spec?.replicas).toBe(1);
-    await client.patch(name, { metadata: { annotations: { 'rappelconso.io/run-now': 'while-suspended' } } });
-    await settled();
+    await caughtUp(
+      operator,
+      await client.patch(name, { metadata: { annotations: { 'rappelconso.io/run-now': 'while-suspended' } } }),
+    );
     expect((await client.jobNames()).filter((job) => job.includes('-produce-'))).toEqual(['rp-produce-2']);
     expect((await client.get(name)).status?.lastRun?.number).toBe(2);
 
@@ -327,7 +333,8 @@ describe('operator: a pipeline from create to delete', () => {
     expect(message).toContain('producer failed');
     expect(message).toContain('BackoffLimitExceeded');
     expect(failed.status?.phase).toBe('Failed');
-    await settled();
+    // Reconciled again on its own write of the failure: still no consumer.
+    await caughtUp(operator, failed);
     expect(await client.jobNames()).not.toContain('rp-consume-4');
   });
 
@@ -381,14 +388,9 @@ describe('operator: a pipeline from create to delete', () => {
     await endPod(client.core, producer, 'Succeeded', JSON.stringify(produced));
     await doneWith(producer);
     const consumer = await launch('consume');
-    const reconciles = await counterTotal(operator.metrics.registry, RECONCILES);
     await endPod(client.core, consumer, 'Succeeded', JSON.stringify(consumed));
     // Until Airflow is done with the pod, the step is not over: the task may still fail.
-    await until(
-      async () => (await counterTotal(operator.metrics.registry, RECONCILES)) > reconciles,
-      'a reconcile on the consumer pod’s end',
-    );
-    await operator.idle();
+    await caughtUp(operator, await client.core.readNamespacedPod({ name: consumer.metadata!.name!, namespace }));
     expect((await client.get(name)).status?.lastRun?.completionTime).toBeUndefined();
     await doneWith(consumer);
 
@@ -417,7 +419,8 @@ describe('operator: a pipeline from create to delete', () => {
   });
 
   it('counted each run once as it ended, the Jobs’ and Airflow’s, and shows the last one', async () => {
-    await settled();
+    // Reconciled once more, at rest: a run counted again would show.
+    await steady();
     const exported = await samples();
     const runs = Object.fromEntries(
       Object.entries(exported).filter(([series]) => series.startsWith('recall_pipeline_runs_total')),

@@ -21,6 +21,7 @@ import { connectionFor } from '../infra/connection.ts';
 import { createCheckpointSchema, type CheckpointSchema } from './checkpoint-schema.ts';
 import { deleteTopics, readTopic, type TopicMessage } from './read-topic.ts';
 import { RAPPELCONSO0_RECORDS, RAPPELCONSO_V2_SAMPLE } from '../real-data.ts';
+import { StopWaiting, until } from '../until.ts';
 
 const RECORDS_FILE = RAPPELCONSO0_RECORDS;
 const V2_SAMPLE = RAPPELCONSO_V2_SAMPLE;
@@ -334,12 +335,15 @@ describe('producer (real Kafka, PostgreSQL and the local API serving the real re
     const exited = new Promise<NodeJS.Signals | null>((resolve) =>
       child.on('exit', (_code, signal) => resolve(signal)),
     );
-    for (;;) {
-      const checkpoint = await schema.checkpoint('sigkill');
-      if ((checkpoint?.recordsSent ?? 0) >= 1500) break;
-      if (child.exitCode !== null) throw new Error('the producer finished before it could be killed');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await until(
+      async () => {
+        if (((await schema.checkpoint('sigkill'))?.recordsSent ?? 0) >= 1500) return true;
+        if (child.exitCode !== null) throw new StopWaiting('the producer finished before it could be killed');
+        return false;
+      },
+      'the producer to checkpoint 1,500 records',
+      { intervalMs: 20 },
+    );
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
 

@@ -6,7 +6,6 @@
  * strict field validation, so an unknown or misspelt field fails too.
  */
 import { ApiException, ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recallPipelineCrd } from '../../charts/api/crd.ts';
 import { API_GROUP, API_VERSION, CRD_NAME, PLURAL } from '../../charts/api/group.ts';
@@ -16,6 +15,7 @@ import { buildOperatorInstallObjects } from '../../charts/operator-install.ts';
 import { buildPipelineObjects, type KubernetesObject } from '../../charts/pipeline-chart.ts';
 import { samples } from '../../charts/samples/index.ts';
 import { connectionFor } from '../infra/connection.ts';
+import { until } from '../until.ts';
 import { rawApplier, type RawApply } from './raw-apply.ts';
 
 const fieldManager = 'recall-charts-test';
@@ -68,18 +68,18 @@ describe('RecallPipeline API and charts against the real control plane', () => {
 
   it('installs the CRD by server-side apply and it becomes Established', async () => {
     const api = config.makeApiClient(ApiextensionsV1Api);
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const crd = await api.readCustomResourceDefinition({ name: CRD_NAME });
-      const established = crd.status?.conditions?.find((condition) => condition.type === 'Established');
-      if (established?.status === 'True') {
-        expect(crd.spec.versions.map((version) => version.name)).toEqual([API_VERSION]);
-        expect(crd.spec.names.shortNames).toEqual(['rp']);
-        return;
-      }
-      if (Date.now() > deadline) throw new Error(`CRD not Established: ${JSON.stringify(crd.status?.conditions)}`);
-      await sleep(200);
-    }
+    const crd = await until(
+      async () => {
+        const live = await api.readCustomResourceDefinition({ name: CRD_NAME });
+        const established = live.status?.conditions?.find((condition) => condition.type === 'Established');
+        if (established?.status !== 'True') throw new Error(`conditions: ${JSON.stringify(live.status?.conditions)}`);
+        return live;
+      },
+      'the CRD to be Established',
+      30_000,
+    );
+    expect(crd.spec.versions.map((version) => version.name)).toEqual([API_VERSION]);
+    expect(crd.spec.names.shortNames).toEqual(['rp']);
   });
 
   it.each(Object.keys(samples))('accepts the %s sample and defaults it exactly as zod does', async (stem) => {

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadClusterAccess } from '../../operator/cluster-access.ts';
@@ -6,14 +5,10 @@ import { ResilientInformer } from '../../operator/resilient-informer.ts';
 import { componentEntry } from '../infra/components.ts';
 import { restartApiServer } from '../infra/kubernetes.ts';
 import { scratchEnvironment, type ScratchEnvironment } from '../infra/scratch-environment.ts';
+import { until } from '../until.ts';
 
-async function until(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+/** What the informer delivered is in memory: poll it often. */
+const soon = { timeoutMs: 30_000, intervalMs: 50 };
 
 describe('ResilientInformer against a kube-apiserver that restarts', () => {
   let scratch: ScratchEnvironment;
@@ -50,7 +45,7 @@ describe('ResilientInformer against a kube-apiserver that restarts', () => {
     });
     try {
       await informer.start();
-      await until(() => delays.length >= 5, 'five failed watches');
+      await until(() => delays.length >= 5, 'five failed watches', soon);
     } finally {
       await informer.stop();
     }
@@ -75,13 +70,13 @@ describe('ResilientInformer against a kube-apiserver that restarts', () => {
     try {
       await informer.start();
       await core.createNamespacedConfigMap({ namespace, body: labelled('before') });
-      await until(() => seen.has('before'), 'the first ConfigMap');
+      await until(() => seen.has('before'), 'the first ConfigMap', soon);
 
       await restartApiServer(scratch.context(), 1000);
       await core.createNamespacedConfigMap({ namespace, body: labelled('after') });
-      await until(() => seen.has('after'), 'a ConfigMap created after the restart');
+      await until(() => seen.has('after'), 'a ConfigMap created after the restart', soon);
       await core.deleteNamespacedConfigMap({ name: 'before', namespace });
-      await until(() => deleted.has('before'), 'the delete event');
+      await until(() => deleted.has('before'), 'the delete event', soon);
 
       expect(errors.length).toBeGreaterThan(0); // it did notice the outage
       expect(informer.list(namespace).map((object) => object.metadata?.name)).toEqual(['after']);

@@ -9,26 +9,17 @@ import {
 } from '@kubernetes/client-node';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { versions } from '../../src/versions.ts';
 import { connectionFor } from '../infra/connection.ts';
 import { envContext } from '../infra/context.ts';
 import { binDir } from '../infra/kubernetes-build.ts';
+import { until } from '../until.ts';
 
 const fieldManager = 'recall-smoke-test';
 
 function isNotFound(error: unknown): boolean {
   return error instanceof ApiException && error.code === 404;
-}
-
-/** Polls until `condition` holds; the controller-manager works asynchronously. */
-async function eventually(what: string, condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(200);
-  }
 }
 
 describe('Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager built from source)', () => {
@@ -121,7 +112,8 @@ describe('Kubernetes control plane (etcd, kube-apiserver, kube-controller-manage
 
     await core.deleteNamespacedConfigMap({ name: 'owner', namespace, propagationPolicy: 'Background' });
 
-    await eventually('the garbage collector to delete the child ConfigMap', async () => {
+    // The controller-manager works asynchronously.
+    await until(async () => {
       try {
         await core.readNamespacedConfigMap({ name: 'child', namespace });
         return false;
@@ -129,19 +121,15 @@ describe('Kubernetes control plane (etcd, kube-apiserver, kube-controller-manage
         if (isNotFound(error)) return true;
         throw error;
       }
-    });
+    }, 'the garbage collector to delete the child ConfigMap');
   });
 
   it('gives a new namespace its default ServiceAccount', async () => {
     const namespace = await createNamespace('sa');
-    await eventually('the serviceaccount controller to create "default"', async () => {
-      try {
-        const account = await core.readNamespacedServiceAccount({ name: 'default', namespace });
-        return account.metadata?.name === 'default';
-      } catch (error) {
-        if (isNotFound(error)) return false;
-        throw error;
-      }
-    });
+    await until(
+      async () =>
+        (await core.readNamespacedServiceAccount({ name: 'default', namespace })).metadata?.name === 'default',
+      'the serviceaccount controller to create "default"',
+    );
   });
 });

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { runDir, type Component, type ComponentStatus, type EnvContext } from '../component.ts';
-import { logFile, onPath, run, runningPid, startDaemon, stopDaemon, waitFor } from '../process.ts';
+import { onPath, run, runningPid, startDaemon, stopDaemon, untilDaemon } from '../process.ts';
 import { docker } from './docker-cli.ts';
 
 const name = 'docker';
@@ -64,12 +64,9 @@ export const dockerEngine: Component = {
       throw new Error('docker: no Docker engine answers and dockerd is not installed: apt-get install docker.io');
     }
     startDaemon({ name: 'dockerd', dir, command: 'dockerd', args: dockerdArgs(dir) });
-    await waitFor(engineAnswers, {
-      what: 'dockerd to answer',
+    await untilDaemon({ dir, name: 'dockerd' }, engineAnswers, 'dockerd to answer', {
       timeoutMs: 60_000,
       intervalMs: 250,
-      logFile: logFile(dir, 'dockerd'),
-      daemon: { dir, name: 'dockerd' },
     });
     return {};
   },

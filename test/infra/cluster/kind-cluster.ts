@@ -14,7 +14,8 @@ import { DEFAULT_LEASE_NAME } from '../../../operator/operator.ts';
 import { DEFAULT_PIPELINE_IMAGE } from '../../../src/pipeline-defaults.ts';
 import { runDir, type EnvContext } from '../component.ts';
 import { binDir, buildAll as buildControlPlaneBinaries } from '../kubernetes-build.ts';
-import { readJson, run, waitFor, writeJson } from '../process.ts';
+import { until } from '../../until.ts';
+import { readJson, run, writeJson } from '../process.ts';
 import { docker, imageId, requireImageId } from './docker-cli.ts';
 import { dockerEngine } from './docker.ts';
 import { buildKindBinary, nodeBinDir } from './node-binaries.ts';
@@ -118,12 +119,13 @@ async function nodeNames(ctx: EnvContext): Promise<string[]> {
 }
 
 async function nodesReady(ctx: EnvContext, timeoutMs: number): Promise<void> {
-  await waitFor(
+  await until(
     async () => {
       await kubectlRunner(ctx)('wait', '--for=condition=Ready', 'node', '--all', '--timeout=5s');
       return true;
     },
-    { what: 'every node of the kind cluster to be Ready', timeoutMs, intervalMs: 2000 },
+    'every node of the kind cluster to be Ready',
+    { timeoutMs, intervalMs: 2000 },
   );
 }
 
@@ -177,11 +179,11 @@ export async function kindUp(ctx: EnvContext): Promise<KindCluster> {
     '--timeout=300s',
   );
   step('operator holds its Lease');
-  await waitFor(async () => (await operatorLeader(ctx)) !== undefined, {
-    what: `the operator to hold the Lease ${OPERATOR_NAMESPACE}/${DEFAULT_LEASE_NAME}`,
-    timeoutMs: 120_000,
-    intervalMs: 1000,
-  });
+  await until(
+    async () => (await operatorLeader(ctx)) !== undefined,
+    `the operator to hold the Lease ${OPERATOR_NAMESPACE}/${DEFAULT_LEASE_NAME}`,
+    { timeoutMs: 120_000, intervalMs: 1000 },
+  );
   step('ready');
   return { kubeconfig: kubeconfigPath(ctx) };
 }

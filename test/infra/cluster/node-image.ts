@@ -12,7 +12,8 @@ import { createHash } from 'node:crypto';
 import { versions } from '../../../src/versions.ts';
 import type { EnvContext } from '../component.ts';
 import { binDir, buildAll as buildControlPlaneBinaries, goTool } from '../kubernetes-build.ts';
-import { run, runPiped, waitFor } from '../process.ts';
+import { until } from '../../until.ts';
+import { run, runPiped } from '../process.ts';
 import { buildDebianBase, DEBIAN_BASE_IMAGE } from './debian-base.ts';
 import { docker, imageId, imageLabel, removeReplaced, requireImageId } from './docker-cli.ts';
 import { buildImage, INPUTS_LABEL, type ImageRecipe } from './image-build.ts';
@@ -159,8 +160,7 @@ async function preload(ctx: EnvContext, images: readonly string[]): Promise<void
   try {
     const exec = (...args: string[]): Promise<string> => run(docker(), ['exec', container, ...args], { logFile });
     await exec('sh', '-c', 'containerd > /var/log/containerd-preload.log 2>&1 &');
-    await waitFor(() => exec('ctr', 'version').then(() => true), {
-      what: 'containerd in the node image build container',
+    await until(() => exec('ctr', 'version').then(() => true), 'containerd in the node image build container', {
       timeoutMs: 60_000,
       intervalMs: 500,
     });
