@@ -4,6 +4,8 @@
  * Retry-After.
  */
 
+import { backoffMs } from '../retry/backoff.ts';
+
 export interface RetryPolicy {
   /** Tries in all, the first included. */
   attempts: number;
@@ -27,13 +29,9 @@ export function isRetryableStatus(status: number): boolean {
   return status === 429 || status >= 500;
 }
 
-/**
- * The wait before retry number `retry` (0 for the first): half the exponential step plus a random
- * share of the other half, so waits grow but never fall to nothing.
- */
+/** The wait before retry number `retry` (0 for the first), jittered: many clients do not retry in step. */
 export function backoffDelay(policy: RetryPolicy, retry: number, random: () => number = Math.random): number {
-  const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);
-  return Math.round(step / 2 + random() * (step / 2));
+  return backoffMs({ initialMs: policy.baseDelayMs, maxMs: policy.maxDelayMs, jitter: true }, retry, random);
 }
 
 /** Retry-After as milliseconds: either delta-seconds or an HTTP date; undefined when absent or unreadable. */
