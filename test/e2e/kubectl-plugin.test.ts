@@ -28,8 +28,8 @@ import {
   kubectl,
   kubectlJson,
   requireCluster,
-  type CommandResult,
 } from './kind-fixture.ts';
+import { commandResult, type CommandResult } from '../command-result.ts';
 import { nodeScriptPod, waitForPodPhase } from './pods.ts';
 import { scenarioData } from './scenario-data.ts';
 
@@ -89,30 +89,26 @@ describe('kubectl recall on the real cluster', () => {
     readonly kubeconfigVariable?: boolean;
   }
 
-  /** `kubectl recall ARGS` through the cluster's kubectl, with the plugin on the PATH. */
-  function recallProcess(args: readonly string[], options: RecallOptions = {}) {
+  /** What `kubectl recall` runs with: the plugin on the PATH, the kubeconfig as the options say. */
+  function recallEnv(options: RecallOptions): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${pluginDir}${path.delimiter}${process.env.PATH ?? ''}` };
     if (options.kubeconfigVariable === false) delete env.KUBECONFIG;
     else env.KUBECONFIG = kubeconfig();
-    return spawn(path.join(binDir(envContext()), 'kubectl'), ['recall', ...args], {
-      env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    return env;
   }
 
-  function recall(args: readonly string[], options: RecallOptions = {}) {
-    return new Promise<CommandResult>((resolve, reject) => {
-      const child = recallProcess(args, options);
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8');
-      child.stderr.setEncoding('utf8');
-      child.stdout.on('data', (chunk: string) => (stdout += chunk));
-      child.stderr.on('data', (chunk: string) => (stderr += chunk));
-      child.once('error', reject);
-      child.once('close', (code) => resolve({ code, stdout, stderr }));
-      child.stdin.once('error', () => undefined);
-      child.stdin.end(options.input ?? '');
+  const kubectlBinary = (): string => path.join(binDir(envContext()), 'kubectl');
+
+  /** `kubectl recall ARGS` through the cluster's kubectl, left running: for the port-forward. */
+  function recallProcess(args: readonly string[], options: RecallOptions = {}) {
+    return spawn(kubectlBinary(), ['recall', ...args], { env: recallEnv(options), stdio: ['pipe', 'pipe', 'pipe'] });
+  }
+
+  /** `kubectl recall ARGS`, to its end. */
+  function recall(args: readonly string[], options: RecallOptions = {}): Promise<CommandResult> {
+    return commandResult(kubectlBinary(), ['recall', ...args], {
+      env: recallEnv(options),
+      ...(options.input === undefined ? {} : { input: options.input }),
     });
   }
 

@@ -11,11 +11,14 @@
  *   status validation of Kubernetes 1.34 refuses a Complete condition the pods do not back);
  * - KafkaTopics get a Ready condition, as Strimzi's Topic Operator would write.
  */
+import { Writable } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
+import { pino } from 'pino';
 import { recallPipelineCrd } from '../../charts/api/crd.ts';
 import type { RecallPipelineStatus } from '../../charts/api/status-schema.ts';
 import { API_GROUP, API_VERSION, CRD_NAME, KIND, PLURAL } from '../../charts/api/group.ts';
 import type { RecallPipelineInput } from '../../charts/api/recall-pipeline.ts';
+import type { ClusterAccess } from '../../operator/cluster-access.ts';
 import { startOperator, type RunningOperator } from '../../operator/operator.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { connectionFor } from '../infra/connection.ts';
@@ -384,4 +387,32 @@ export async function counterTotal(
 ): Promise<number> {
   const metric = (await registry.getMetricsAsJSON()).find((entry) => entry.name === name);
   return (metric?.values ?? []).reduce((sum, entry) => sum + entry.value, 0);
+}
+
+/**
+ * The operator run with `access` (a mounted ServiceAccount's, so the RBAC under test applies) on
+ * `namespaces`, its lease in `leaseNamespace`; resolves once it has synced its caches and leads.
+ * Every warning and error it logs lands in `problems`, for tests that assert none was a refusal.
+ */
+export async function startOperatorAs(
+  access: ClusterAccess,
+  options: { namespaces: string[]; leaseNamespace: string },
+): Promise<{ operator: RunningOperator; problems: string[] }> {
+  const problems: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      problems.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const operator = await startOperator({
+    kubeconfig: access,
+    namespaces: options.namespaces,
+    leaderElection: { namespace: options.leaseNamespace },
+    logger: pino({ name: 'operator', level: 'warn' }, sink),
+    resyncPeriodMs: 60 * 60_000,
+  });
+  // Synced means every informer has listed: none of them lists where the RBAC says 403.
+  await until(() => operator.isReady() && operator.isLeader(), 'the operator to sync its caches and lead');
+  return { operator, problems };
 }

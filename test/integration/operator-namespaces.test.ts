@@ -6,8 +6,6 @@
  * apiserver, it reconciles a pipeline in each watched namespace and never sees the one beside them.
  */
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOperatorInstallObjects, OPERATOR_NAME } from '../../charts/operator-install.ts';
 import { PIPELINE_SERIES } from '../../charts/monitoring/pipeline-series.ts';
@@ -16,11 +14,11 @@ import { minimalSample } from '../../charts/samples/minimal.ts';
 import { loadClusterAccess } from '../../operator/cluster-access.ts';
 import { isApiError, KubeApi, KubeApiError } from '../../operator/kube-api.ts';
 import { PIPELINE_KIND } from '../../operator/object-caches.ts';
-import { startOperator, type RunningOperator } from '../../operator/operator.ts';
+import type { RunningOperator } from '../../operator/operator.ts';
 import { collectionPath, objectPath, ownedKind } from '../../operator/owned-kinds.ts';
 import { connectionFor } from '../infra/connection.ts';
 import { mountServiceAccount, type MountedServiceAccount } from './mounted-service-account.ts';
-import { installCrd, loadConfig, PipelineClient, until } from './operator-fixture.ts';
+import { installCrd, loadConfig, PipelineClient, startOperatorAs, until } from './operator-fixture.ts';
 import { rawApplier } from './raw-apply.ts';
 
 describe('operator watching namespaces a and b, with RoleBindings there alone (real apiserver, ServiceAccount token)', () => {
@@ -28,7 +26,7 @@ describe('operator watching namespaces a and b, with RoleBindings there alone (r
   const [a, b, c, system] = [`${prefix}-a`, `${prefix}-b`, `${prefix}-c`, `${prefix}-system`];
   const name = 'rp';
   /** Every warning and error the operator logs: a refused request shows up here even when it is retried. */
-  const problems: string[] = [];
+  let problems: string[] = [];
   const clients = new Map<string, PipelineClient>();
   const desired = new Map<string, KubernetesObject[]>();
   let admin: KubeApi;
@@ -98,21 +96,7 @@ describe('operator watching namespaces a and b, with RoleBindings there alone (r
     });
     const access = await pod.access();
     operatorApi = new KubeApi(access);
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        problems.push(chunk.toString('utf8'));
-        done();
-      },
-    });
-    operator = await startOperator({
-      kubeconfig: access,
-      namespaces: [a, b],
-      leaderElection: { namespace: system },
-      logger: pino({ name: 'operator', level: 'warn' }, sink),
-      resyncPeriodMs: 60 * 60_000,
-    });
-    // Synced means every informer has listed: none of them lists where the RBAC says 403.
-    await until(() => operator.isReady() && operator.isLeader(), 'the operator to sync its caches and lead');
+    ({ operator, problems } = await startOperatorAs(access, { namespaces: [a, b], leaseNamespace: system }));
   });
 
   afterAll(async () => {

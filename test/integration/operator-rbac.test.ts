@@ -7,9 +7,7 @@
  * Airflow RoleBinding without holding the pod rights it grants.
  */
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { airflowPodLauncherRules } from '../../charts/airflow-construct.ts';
 import { keysToGenerate } from '../../charts/generated-secret.ts';
@@ -19,12 +17,12 @@ import { minimalSample } from '../../charts/samples/minimal.ts';
 import { loadClusterAccess } from '../../operator/cluster-access.ts';
 import { isApiError, KubeApi, KubeApiError } from '../../operator/kube-api.ts';
 import { PIPELINE_KIND } from '../../operator/object-caches.ts';
-import { startOperator, DEFAULT_LEASE_NAME, type RunningOperator } from '../../operator/operator.ts';
+import { DEFAULT_LEASE_NAME, type RunningOperator } from '../../operator/operator.ts';
 import { collectionPath, objectPath, ownedKind, OWNED_KINDS } from '../../operator/owned-kinds.ts';
 import type { RunReport } from '../../src/reporting/run-report.ts';
 import { connectionFor } from '../infra/connection.ts';
 import { mountServiceAccount, type MountedServiceAccount } from './mounted-service-account.ts';
-import { installCrd, loadConfig, PipelineClient, until } from './operator-fixture.ts';
+import { installCrd, loadConfig, PipelineClient, startOperatorAs, until } from './operator-fixture.ts';
 import { rawApplier } from './raw-apply.ts';
 
 describe('operator with exactly the install’s RBAC (real apiserver, ServiceAccount token)', () => {
@@ -32,7 +30,7 @@ describe('operator with exactly the install’s RBAC (real apiserver, ServiceAcc
   const clusterBinding = `recall-operator-${namespace}`;
   const name = 'rp';
   /** Every warning and error the operator logs: a refused request shows up here even when it is retried. */
-  const problems: string[] = [];
+  let problems: string[] = [];
   let client: PipelineClient;
   let admin: KubeApi;
   let rbac: k8s.RbacAuthorizationV1Api;
@@ -100,20 +98,7 @@ describe('operator with exactly the install’s RBAC (real apiserver, ServiceAcc
     });
     const access = await pod.access();
     operatorApi = new KubeApi(access);
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        problems.push(chunk.toString('utf8'));
-        done();
-      },
-    });
-    operator = await startOperator({
-      kubeconfig: access,
-      namespaces: [namespace],
-      leaderElection: { namespace },
-      logger: pino({ name: 'operator', level: 'warn' }, sink),
-      resyncPeriodMs: 60 * 60_000,
-    });
-    await until(() => operator.isReady() && operator.isLeader(), 'the operator to sync its caches and lead');
+    ({ operator, problems } = await startOperatorAs(access, { namespaces: [namespace], leaseNamespace: namespace }));
   });
 
   afterAll(async () => {
