@@ -19,6 +19,8 @@ import type { RecallPipelineStatus } from '../../charts/api/status-schema.ts';
 import { API_GROUP, API_VERSION, CRD_NAME, KIND, PLURAL } from '../../charts/api/group.ts';
 import type { RecallPipelineInput } from '../../charts/api/recall-pipeline.ts';
 import type { ClusterAccess } from '../../operator/cluster-access.ts';
+import { isApiError, type KubeApi } from '../../operator/kube-api.ts';
+import { objectPath, ownedKind } from '../../operator/owned-kinds.ts';
 import { startOperator, type RunningOperator } from '../../operator/operator.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { connectionFor } from '../infra/connection.ts';
@@ -415,4 +417,19 @@ export async function startOperatorAs(
   // Synced means every informer has listed: none of them lists where the RBAC says 403.
   await until(() => operator.isReady() && operator.isLeader(), 'the operator to sync its caches and lead');
   return { operator, problems };
+}
+
+/** Whether the owned object is in `namespace` now, read straight from the apiserver. */
+export async function existsIn(
+  api: KubeApi,
+  namespace: string,
+  object: { apiVersion: string; kind: string; metadata: { name: string } },
+): Promise<boolean> {
+  try {
+    await api.get(objectPath(ownedKind(object), namespace, object.metadata.name));
+    return true;
+  } catch (error) {
+    if (isApiError(error, 404)) return false;
+    throw error;
+  }
 }

@@ -12,13 +12,13 @@ import { PIPELINE_SERIES } from '../../charts/monitoring/pipeline-series.ts';
 import { buildPipelineObjects, type KubernetesObject } from '../../charts/pipeline-chart.ts';
 import { minimalSample } from '../../charts/samples/minimal.ts';
 import { loadClusterAccess } from '../../operator/cluster-access.ts';
-import { isApiError, KubeApi, KubeApiError } from '../../operator/kube-api.ts';
+import { KubeApi, KubeApiError } from '../../operator/kube-api.ts';
 import { PIPELINE_KIND } from '../../operator/object-caches.ts';
 import type { RunningOperator } from '../../operator/operator.ts';
-import { collectionPath, objectPath, ownedKind } from '../../operator/owned-kinds.ts';
+import { collectionPath } from '../../operator/owned-kinds.ts';
 import { connectionFor } from '../infra/connection.ts';
 import { mountServiceAccount, type MountedServiceAccount } from './mounted-service-account.ts';
-import { installCrd, loadConfig, PipelineClient, startOperatorAs, until } from './operator-fixture.ts';
+import { existsIn, installCrd, loadConfig, PipelineClient, startOperatorAs, until } from './operator-fixture.ts';
 import { rawApplier } from './raw-apply.ts';
 
 describe('operator watching namespaces a and b, with RoleBindings there alone (real apiserver, ServiceAccount token)', () => {
@@ -36,15 +36,7 @@ describe('operator watching namespaces a and b, with RoleBindings there alone (r
 
   const client = (namespace: string) => clients.get(namespace)!;
 
-  async function exists(namespace: string, object: KubernetesObject): Promise<boolean> {
-    try {
-      await admin.get(objectPath(ownedKind(object), namespace, object.metadata.name));
-      return true;
-    } catch (error) {
-      if (isApiError(error, 404)) return false;
-      throw error;
-    }
-  }
+  const exists = (namespace: string, object: KubernetesObject) => existsIn(admin, namespace, object);
 
   /** The namespaces of the pipelines the operator exports series for: those it has reconciled. */
   async function exportedNamespaces(): Promise<string[]> {

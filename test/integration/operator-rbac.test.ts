@@ -15,14 +15,14 @@ import { buildOperatorInstallObjects } from '../../charts/operator-install.ts';
 import { buildPipelineObjects, type KubernetesObject } from '../../charts/pipeline-chart.ts';
 import { minimalSample } from '../../charts/samples/minimal.ts';
 import { loadClusterAccess } from '../../operator/cluster-access.ts';
-import { isApiError, KubeApi, KubeApiError } from '../../operator/kube-api.ts';
+import { KubeApi, KubeApiError } from '../../operator/kube-api.ts';
 import { PIPELINE_KIND } from '../../operator/object-caches.ts';
 import { DEFAULT_LEASE_NAME, type RunningOperator } from '../../operator/operator.ts';
-import { collectionPath, objectPath, ownedKind, OWNED_KINDS } from '../../operator/owned-kinds.ts';
+import { collectionPath, OWNED_KINDS } from '../../operator/owned-kinds.ts';
 import type { RunReport } from '../../src/reporting/run-report.ts';
 import { connectionFor } from '../infra/connection.ts';
 import { mountServiceAccount, type MountedServiceAccount } from './mounted-service-account.ts';
-import { installCrd, loadConfig, PipelineClient, startOperatorAs, until } from './operator-fixture.ts';
+import { existsIn, installCrd, loadConfig, PipelineClient, startOperatorAs, until } from './operator-fixture.ts';
 import { rawApplier } from './raw-apply.ts';
 
 describe('operator with exactly the install’s RBAC (real apiserver, ServiceAccount token)', () => {
@@ -39,15 +39,8 @@ describe('operator with exactly the install’s RBAC (real apiserver, ServiceAcc
   let operator: RunningOperator;
   let desired: KubernetesObject[];
 
-  async function exists(object: { apiVersion: string; kind: string; metadata: { name: string } }): Promise<boolean> {
-    try {
-      await admin.get(objectPath(ownedKind(object), namespace, object.metadata.name));
-      return true;
-    } catch (error) {
-      if (isApiError(error, 404)) return false;
-      throw error;
-    }
-  }
+  const exists = (object: { apiVersion: string; kind: string; metadata: { name: string } }) =>
+    existsIn(admin, namespace, object);
 
   beforeAll(async () => {
     const { KUBECONFIG } = await connectionFor('kubernetes');
