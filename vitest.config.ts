@@ -19,6 +19,8 @@ export default defineConfig({
           name: 'unit',
           // Unit tests live next to the code they test.
           include: [
+            'contract/**/*.test.ts',
+            'bin/**/*.test.ts',
             'src/**/*.test.ts',
             'charts/**/*.test.ts',
             'operator/**/*.test.ts',

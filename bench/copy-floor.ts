@@ -8,7 +8,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { copyText } from '../src/postgres/copy-text.ts';
 import { COLUMN_LIST, rowValues } from '../src/postgres/recall-upsert.ts';
-import type { RecallRow } from '../src/sink/recall-row.ts';
+import type { RecallRow } from '../src/transform/recall-row.ts';
 
 /** Milliseconds to COPY `rows` into `tableSql` (an empty, migrated table). */
 export async function copyFloorMs(db: pg.Client, tableSql: string, rows: readonly RecallRow[]): Promise<number> {

@@ -5,8 +5,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as k8s from '@kubernetes/client-node';
-import { API_GROUP_VERSION, PLURAL } from '../charts/api/group.ts';
-import type { RecallPipelineStatus } from '../charts/api/status-schema.ts';
+import { API_GROUP_VERSION, PLURAL } from '../contract/recall-pipeline/group.ts';
+import type { RecallPipelineStatus } from '../contract/recall-pipeline/status-schema.ts';
 import { kubeconfig } from '../test/e2e/kind-fixture.ts';
 
 interface Waiter {

@@ -30,7 +30,7 @@ export interface ChildRun {
 export interface ChildOptions {
   /** Node options before the script, e.g. --max-old-space-size=64. */
   readonly nodeArgs?: readonly string[];
-  /** The recall entry point; src/cli/recall.ts by default (IMAGE_RECALL_ENTRYPOINT for the bundle). */
+  /** The recall entry point; bin/recall.ts by default (IMAGE_RECALL_ENTRYPOINT for the bundle). */
   readonly entry?: string;
   /** Where to run it: another checkout, for a before/after pair. */
   readonly cwd?: string;
@@ -49,7 +49,7 @@ export async function runRecallInChild(
       ...(options.nodeArgs ?? []),
       '--import',
       REPORT_USAGE,
-      options.entry ?? 'src/cli/recall.ts',
+      options.entry ?? 'bin/recall.ts',
       ...args,
     ],
     { env: { ...env, RECALL_LOG_LEVEL: 'warn' }, ...(options.cwd !== undefined && { cwd: options.cwd }) },

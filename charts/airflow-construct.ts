@@ -10,7 +10,7 @@
 import { Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DEFAULT_POSTGRES_IMAGE } from './api/postgres-spec.ts';
+import { DEFAULT_POSTGRES_IMAGE } from '../contract/recall-pipeline/postgres-spec.ts';
 import { DAG_FILE_NAME, POD_TEMPLATE_DIR, POD_TEMPLATE_FILES } from './airflow-dag.ts';
 import { airflowLogin } from './airflow-login.ts';
 import { generatedSecret } from './generated-secret.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TOPIC_OPERATOR_RESOURCES } from '../src/pipeline-defaults.ts';
+import { TOPIC_OPERATOR_RESOURCES } from '../contract/pipeline-defaults.ts';
 import { buildPipelineObjects, type KubernetesObject } from './pipeline-chart.ts';
 import { fullSample } from './samples/full.ts';
 import { minimalSample } from './samples/minimal.ts';

@@ -4,9 +4,9 @@
  * get nothing here: the operator creates their topics through the admin API (charts/topics.ts).
  */
 import { Construct } from 'constructs';
-import { STRIMZI_IMAGE_USER, TOPIC_OPERATOR_RESOURCES } from '../src/pipeline-defaults.ts';
-import { versions } from '../src/versions.ts';
-import type { Resources } from './api/resources-schema.ts';
+import { STRIMZI_IMAGE_USER, TOPIC_OPERATOR_RESOURCES } from '../contract/pipeline-defaults.ts';
+import { versions } from '../contract/versions.ts';
+import type { Resources } from '../contract/recall-pipeline/resources-schema.ts';
 import { instanceSelector } from './labels.ts';
 import { KAFKA_PLAIN_PORT, type PipelineContext } from './pipeline-context.ts';
 import { containerSecurityContext, podSecurityContext } from './security.ts';

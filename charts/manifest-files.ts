@@ -3,7 +3,7 @@
  * compares them with the files so that a stale manifests/ fails CI.
  */
 import { Yaml } from 'cdk8s';
-import { recallPipelineCrd } from './api/crd.ts';
+import { recallPipelineCrd } from '../contract/recall-pipeline/crd.ts';
 import { CHART_NAME } from './helm/helm-values.ts';
 import { helmChartFiles } from './helm/operator-helm-chart.ts';
 import { pipelineDashboard } from './monitoring/grafana-dashboard.ts';

@@ -14,7 +14,7 @@ import {
 } from './operator-install.ts';
 import { buildPipelineObjects } from './pipeline-chart.ts';
 import { minimalSample } from './samples/minimal.ts';
-import { IMAGE_RECALL_ENTRYPOINT } from '../src/pipeline-defaults.ts';
+import { IMAGE_RECALL_ENTRYPOINT } from '../contract/pipeline-defaults.ts';
 
 type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
 

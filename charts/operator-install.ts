@@ -8,9 +8,9 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
-import { DEFAULT_PIPELINE_IMAGE, IMAGE_RECALL_ENTRYPOINT, PIPELINE_IMAGE_USER } from '../src/pipeline-defaults.ts';
-import { recallPipelineCrd } from './api/crd.ts';
-import { API_GROUP, PLURAL } from './api/group.ts';
+import { DEFAULT_PIPELINE_IMAGE, IMAGE_RECALL_ENTRYPOINT, PIPELINE_IMAGE_USER } from '../contract/pipeline-defaults.ts';
+import { recallPipelineCrd } from '../contract/recall-pipeline/crd.ts';
+import { API_GROUP, PLURAL } from '../contract/recall-pipeline/group.ts';
 import { AIRFLOW_POD_LAUNCHER_CLUSTER_ROLE, airflowPodLauncherRules } from './airflow-construct.ts';
 import { APP_NAME, MANAGED_BY, type Labels } from './labels.ts';
 import type { KubernetesObject } from './pipeline-chart.ts';

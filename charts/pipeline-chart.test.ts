@@ -6,7 +6,7 @@ import { AIRFLOW_POD_LAUNCHER_CLUSTER_ROLE } from './airflow-construct.ts';
 import { DAG_FILE_NAME, PLACEHOLDER_DAG, POD_TEMPLATE_FILES } from './airflow-dag.ts';
 import { keysToGenerate } from './generated-secret.ts';
 import { buildPipelineObjects, buildRunJob, type KubernetesObject } from './pipeline-chart.ts';
-import type { RecallPipelineInput } from './api/recall-pipeline.ts';
+import type { RecallPipelineInput } from '../contract/recall-pipeline/recall-pipeline.ts';
 import { POSTGRES_PORT } from './postgres-construct.ts';
 import { fullSample } from './samples/full.ts';
 import { minimalSample } from './samples/minimal.ts';

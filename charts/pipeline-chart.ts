@@ -4,8 +4,8 @@
  */
 import { ApiObject, App, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { API_GROUP_VERSION, KIND } from './api/group.ts';
-import { parseRecallPipeline, type RecallPipeline } from './api/recall-pipeline.ts';
+import { API_GROUP_VERSION, KIND } from '../contract/recall-pipeline/group.ts';
+import { parseRecallPipeline } from '../contract/recall-pipeline/recall-pipeline.ts';
 import { AirflowConstruct } from './airflow-construct.ts';
 import { RunJobConstruct, type RunStep } from './jobs-construct.ts';
 import { KafkaConstruct } from './kafka-construct.ts';
@@ -37,13 +37,10 @@ export interface KubernetesObject {
   [field: string]: unknown;
 }
 
+/** Every object of one pipeline, from its context: the spec parsed and derived once, by the caller. */
 export class PipelineChart extends Chart {
-  readonly context: PipelineContext;
-
-  constructor(scope: Construct, id: string, pipeline: RecallPipeline, options: ContextOptions = {}) {
-    const ctx = pipelineContext(pipeline, options);
+  constructor(scope: Construct, id: string, ctx: PipelineContext) {
     super(scope, id, { namespace: ctx.namespace, labels: ctx.labels, disableResourceNameHashes: true });
-    this.context = ctx;
     new KafkaConstruct(this, 'kafka', ctx);
     new PostgresConstruct(this, 'postgres', ctx);
     new NetworkPoliciesConstruct(this, 'network-policies', ctx);
@@ -51,7 +48,7 @@ export class PipelineChart extends Chart {
     new KafkaUiConstruct(this, 'kafka-ui', ctx);
     new PgAdminConstruct(this, 'pgadmin', ctx);
 
-    ownByPipeline(this, ctx, pipeline);
+    ownByPipeline(this, ctx);
   }
 }
 
@@ -60,17 +57,16 @@ export class PipelineChart extends Chart {
  * pipeline exists in a cluster, a controller owner reference, so deleting it deletes them; except
  * those labelled to be retained, which must outlive it.
  */
-function ownByPipeline(chart: Chart, ctx: PipelineContext, pipeline: RecallPipeline): void {
-  const { uid } = pipeline.metadata;
+function ownByPipeline(chart: Chart, ctx: PipelineContext): void {
   for (const child of chart.node.findAll()) {
     if (!(child instanceof ApiObject)) continue;
     child.metadata.addAnnotation(PIPELINE_ANNOTATION, ctx.name);
-    if (uid !== undefined && child.metadata.getLabel(RETAIN_LABEL) !== 'true') {
+    if (ctx.uid !== undefined && child.metadata.getLabel(RETAIN_LABEL) !== 'true') {
       child.metadata.addOwnerReference({
         apiVersion: API_GROUP_VERSION,
         kind: KIND,
         name: ctx.name,
-        uid,
+        uid: ctx.uid,
         controller: true,
         blockOwnerDeletion: true,
       });
@@ -78,32 +74,39 @@ function ownByPipeline(chart: Chart, ctx: PipelineContext, pipeline: RecallPipel
   }
 }
 
-/**
- * The desired objects of one RecallPipeline, as plain JSON. The input is validated and defaulted
- * first (InvalidRecallPipelineError names each bad field), so a resource read back from the
- * apiserver and one written by hand give the same objects.
- */
-export function buildPipelineObjects(pipeline: unknown, options: ContextOptions = {}): KubernetesObject[] {
-  const app = new App();
-  const chart = new PipelineChart(app, 'pipeline', parseRecallPipeline(pipeline), options);
-  return chart.toJson() as KubernetesObject[];
+/** The desired objects of one pipeline, as plain JSON, from its context. */
+export function pipelineObjects(ctx: PipelineContext): KubernetesObject[] {
+  return new PipelineChart(new App(), 'pipeline', ctx).toJson() as KubernetesObject[];
 }
 
 /** The Job of one step of run number `run` (charts/jobs-construct.ts), owned like the other objects. */
-export function buildRunJob(
-  pipeline: unknown,
-  step: RunStep,
-  run: number,
-  options: ContextOptions = {},
-): KubernetesObject {
-  const parsed = parseRecallPipeline(pipeline);
-  const ctx = pipelineContext(parsed, options);
+export function runJob(ctx: PipelineContext, step: RunStep, run: number): KubernetesObject {
   const chart = new Chart(new App(), 'run', {
     namespace: ctx.namespace,
     labels: ctx.labels,
     disableResourceNameHashes: true,
   });
   new RunJobConstruct(chart, step, ctx, step, run);
-  ownByPipeline(chart, ctx, parsed);
+  ownByPipeline(chart, ctx);
   return chart.toJson()[0] as KubernetesObject;
+}
+
+/**
+ * The desired objects of a RecallPipeline as written: validated and defaulted first
+ * (InvalidRecallPipelineError names each bad field), so a resource read back from the apiserver
+ * and one written by hand give the same objects. For samples and tests; the operator parses once
+ * per reconcile and calls pipelineObjects.
+ */
+export function buildPipelineObjects(pipeline: unknown, options: ContextOptions = {}): KubernetesObject[] {
+  return pipelineObjects(pipelineContext(parseRecallPipeline(pipeline), options));
+}
+
+/** runJob for a RecallPipeline as written. */
+export function buildRunJob(
+  pipeline: unknown,
+  step: RunStep,
+  run: number,
+  options: ContextOptions = {},
+): KubernetesObject {
+  return runJob(pipelineContext(parseRecallPipeline(pipeline), options), step, run);
 }

@@ -4,11 +4,11 @@
  */
 import type { k8s } from 'cdk8s-plus-28';
 import { PLACEHOLDER_DAG } from './airflow-dag.ts';
-import { deadLetterTopic } from '../src/pipeline-defaults.ts';
-import { DEFAULT_MANAGED_KAFKA, type ManagedKafka } from './api/kafka-spec.ts';
-import { DEFAULT_MANAGED_POSTGRES, type ManagedPostgres } from './api/postgres-spec.ts';
-import type { RecallPipeline } from './api/recall-pipeline.ts';
-import type { RecallPipelineSpec } from './api/spec-schema.ts';
+import { deadLetterTopic } from '../contract/pipeline-defaults.ts';
+import { DEFAULT_MANAGED_KAFKA, type ManagedKafka } from '../contract/recall-pipeline/kafka-spec.ts';
+import { DEFAULT_MANAGED_POSTGRES, type ManagedPostgres } from '../contract/recall-pipeline/postgres-spec.ts';
+import type { RecallPipeline } from '../contract/recall-pipeline/recall-pipeline.ts';
+import type { RecallPipelineSpec } from '../contract/recall-pipeline/spec-schema.ts';
 import { componentSelector, pipelineLabels, type Labels } from './labels.ts';
 import { objectName } from './names.ts';
 
@@ -40,6 +40,8 @@ export interface PostgresConnection {
 
 export interface PipelineContext {
   readonly name: string;
+  /** The pipeline's uid once it exists in a cluster: its objects then get an owner reference to it. */
+  readonly uid: string | undefined;
   readonly namespace: string;
   readonly spec: RecallPipelineSpec;
   readonly labels: Labels;
@@ -127,6 +129,7 @@ export function pipelineContext(pipeline: RecallPipeline, options: ContextOption
       : { mode: 'external' };
   return {
     name,
+    uid: pipeline.metadata.uid,
     namespace: pipeline.metadata.namespace ?? options.defaultNamespace ?? 'default',
     spec,
     labels: pipelineLabels(name),

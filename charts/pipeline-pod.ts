@@ -4,8 +4,8 @@
  * run by hand, on create and on schedule are the same pod.
  */
 import { k8s } from 'cdk8s-plus-28';
-import { IMAGE_RECALL_ENTRYPOINT, PIPELINE_IMAGE_USER } from '../src/pipeline-defaults.ts';
-import { REPORT_FILE_VARIABLE } from '../src/reporting/run-report.ts';
+import { IMAGE_RECALL_ENTRYPOINT, PIPELINE_IMAGE_USER } from '../contract/pipeline-defaults.ts';
+import { REPORT_FILE_VARIABLE } from '../contract/run-report.ts';
 import { postgresEnv, type PipelineContext } from './pipeline-context.ts';
 import { containerSecurityContext, podSecurityContext, resourceRequirements, scratchVolume } from './security.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RecallPipelineInput } from './api/recall-pipeline.ts';
+import type { RecallPipelineInput } from '../contract/recall-pipeline/recall-pipeline.ts';
 import { keysToGenerate } from './generated-secret.ts';
 import { RETAIN_LABEL } from './labels.ts';
 import { buildPipelineObjects, type KubernetesObject } from './pipeline-chart.ts';

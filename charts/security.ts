@@ -4,7 +4,7 @@
  * it, and requests and limits.
  */
 import { k8s } from 'cdk8s-plus-28';
-import type { Resources } from './api/resources-schema.ts';
+import type { Resources } from '../contract/recall-pipeline/resources-schema.ts';
 
 export interface RunAs {
   readonly user: number;

@@ -1,6 +1,6 @@
 /**
  * The few Strimzi `kafka.strimzi.io/v1` shapes we write, typed by hand from the CRDs of the Strimzi
- * release in src/versions.ts (rather than vendoring generated bindings for three objects).
+ * release in contract/versions.ts (rather than vendoring generated bindings for three objects).
  */
 import { ApiObject } from 'cdk8s';
 import type { k8s } from 'cdk8s-plus-28';

@@ -6,7 +6,7 @@
  */
 import { AIRFLOW_STEP_POD } from '../charts/airflow-dag.ts';
 import { RUN_STEPS, type RunStep } from '../charts/jobs-construct.ts';
-import { parseRunReport } from '../src/reporting/run-report.ts';
+import { parseRunReport } from '../contract/run-report.ts';
 import type { JsonObject } from './kube-api.ts';
 import type { RunReports } from './run-reports.ts';
 import { withReports } from './run-reports.ts';

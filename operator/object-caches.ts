@@ -5,7 +5,7 @@
  * Reconciles read from these caches, never from the API, so a steady pipeline costs no request.
  */
 import type * as k8s from '@kubernetes/client-node';
-import { API_GROUP_VERSION, KIND, PLURAL } from '../charts/api/group.ts';
+import { API_GROUP_VERSION, KIND, PLURAL } from '../contract/recall-pipeline/group.ts';
 import { AIRFLOW_STEP_POD } from '../charts/airflow-dag.ts';
 import { MANAGED_BY, PIPELINE_ANNOTATION } from '../charts/labels.ts';
 import type { ClusterAccess } from './cluster-access.ts';

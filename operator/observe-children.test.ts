@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRecallPipeline } from '../charts/api/recall-pipeline.ts';
+import { parseRecallPipeline } from '../contract/recall-pipeline/recall-pipeline.ts';
 import { buildPipelineObjects, type KubernetesObject } from '../charts/pipeline-chart.ts';
 import { pipelineContext } from '../charts/pipeline-context.ts';
 import { minimalSample } from '../charts/samples/minimal.ts';

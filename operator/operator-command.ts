@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { dagSource } from '../airflow/dag-source.ts';
-import { dnsLabel } from '../charts/api/field-formats.ts';
+import { dnsLabel } from '../contract/recall-pipeline/field-formats.ts';
 import { WATCH_NAMESPACES_ENV } from '../charts/operator-install.ts';
 import type { Command } from '../src/cli/command.ts';
 import { untilStopped } from '../src/cli/until-stopped.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RecallPipelineStatus } from '../charts/api/status-schema.ts';
+import type { RecallPipelineStatus } from '../contract/recall-pipeline/status-schema.ts';
 import { nextPipelineHealth, runEndedBetween, type PipelineHealth } from './pipeline-health.ts';
 import type { LastRun } from './runs.ts';
 

@@ -7,7 +7,12 @@
  * over from earlier observations of this process, so an operator that restarts during a run, or
  * after a failed one, knows them again only once a run ends.
  */
-import { RUNNERS, type Phase, type RecallPipelineStatus, type Runner } from '../charts/api/status-schema.ts';
+import {
+  RUNNERS,
+  type Phase,
+  type RecallPipelineStatus,
+  type Runner,
+} from '../contract/recall-pipeline/status-schema.ts';
 import { RUN_RESULTS, type RunResult } from '../charts/monitoring/pipeline-series.ts';
 import type { LastRun } from './runs.ts';
 

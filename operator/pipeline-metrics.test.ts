@@ -1,6 +1,6 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import type { RecallPipelineStatus } from '../charts/api/status-schema.ts';
+import type { RecallPipelineStatus } from '../contract/recall-pipeline/status-schema.ts';
 import { PipelineMetrics } from './pipeline-metrics.ts';
 
 const running: RecallPipelineStatus = {

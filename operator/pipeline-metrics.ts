@@ -8,7 +8,7 @@
  * lease stops exporting (and forgets), rather than serve the last values it saw as if current.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { PHASES, RUNNERS } from '../charts/api/status-schema.ts';
+import { PHASES, RUNNERS } from '../contract/recall-pipeline/status-schema.ts';
 import {
   PIPELINE_LABEL_NAMES,
   PIPELINE_SERIES,

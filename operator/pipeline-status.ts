@@ -4,7 +4,11 @@
  * normalized through the status schema (the apiserver fills the same defaults) before comparing.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { recallPipelineStatusSchema, type Phase, type RecallPipelineStatus } from '../charts/api/status-schema.ts';
+import {
+  recallPipelineStatusSchema,
+  type Phase,
+  type RecallPipelineStatus,
+} from '../contract/recall-pipeline/status-schema.ts';
 import { mergeConditions, type ObservedCondition } from './conditions.ts';
 import type { LastRun } from './runs.ts';
 

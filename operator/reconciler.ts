@@ -17,13 +17,13 @@
  * retained database: unowned, they outlive the pipeline, are never pruned, and a pipeline created
  * again under the same name finds them in the cache and keeps their values.
  */
-import { API_GROUP_VERSION, KIND } from '../charts/api/group.ts';
-import { InvalidRecallPipelineError, parseRecallPipeline } from '../charts/api/recall-pipeline.ts';
-import type { Phase, RecallPipelineStatus } from '../charts/api/status-schema.ts';
+import { API_GROUP_VERSION, KIND } from '../contract/recall-pipeline/group.ts';
+import { InvalidRecallPipelineError, parseRecallPipeline } from '../contract/recall-pipeline/recall-pipeline.ts';
+import type { Phase, RecallPipelineStatus } from '../contract/recall-pipeline/status-schema.ts';
 import { keysToGenerate } from '../charts/generated-secret.ts';
 import { runJobName, type RunStep } from '../charts/jobs-construct.ts';
 import { RUN_LABEL } from '../charts/labels.ts';
-import { buildPipelineObjects, buildRunJob, type KubernetesObject } from '../charts/pipeline-chart.ts';
+import { pipelineObjects, runJob, type KubernetesObject } from '../charts/pipeline-chart.ts';
 import { pipelineContext, type ContextOptions, type PipelineContext } from '../charts/pipeline-context.ts';
 import { pipelineTopics } from '../charts/topics.ts';
 import type { Logger } from '../src/logging/logger.ts';
@@ -108,9 +108,9 @@ export class Reconciler {
     let ctx: PipelineContext;
     let desired: KubernetesObject[];
     try {
-      const parsed = parseRecallPipeline(pipeline);
-      ctx = pipelineContext(parsed, this.#deps.chartOptions);
-      desired = buildPipelineObjects(parsed, this.#deps.chartOptions);
+      // Parsed once; everything below works from this context.
+      ctx = pipelineContext(parseRecallPipeline(pipeline), this.#deps.chartOptions);
+      desired = pipelineObjects(ctx);
     } catch (error) {
       if (error instanceof InvalidRecallPipelineError) return this.#invalidSpec(key, pipeline, error);
       throw error;
@@ -247,7 +247,7 @@ export class Reconciler {
     });
     const current = plan.lastRun;
     if (current && plan.ensure) {
-      const job = buildRunJob(pipeline, plan.ensure, current.number, this.#deps.chartOptions);
+      const job = runJob(ctx, plan.ensure, current.number);
       if (!(await this.#createIfAbsent(job))) {
         const existing = await this.#deps.api.get<JsonObject>(
           objectPath({ apiVersion: 'batch/v1', plural: 'jobs' }, ctx.namespace, job.metadata.name),

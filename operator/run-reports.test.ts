@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRunReport } from '../src/reporting/run-report.ts';
+import { parseRunReport } from '../contract/run-report.ts';
 import { withReports } from './run-reports.ts';
 import type { LastRun } from './runs.ts';
 

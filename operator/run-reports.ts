@@ -3,7 +3,7 @@
  * run-report.ts writes them) into the pipeline's status. Read once per finished step, when the run
  * moves on, so a steady pipeline still costs no request.
  */
-import { parseRunReport, type RunReport } from '../src/reporting/run-report.ts';
+import { parseRunReport, type RunReport } from '../contract/run-report.ts';
 import type { JsonObject, KubeApi } from './kube-api.ts';
 import { collectionPath } from './owned-kinds.ts';
 import type { LastRun } from './runs.ts';

@@ -3,8 +3,8 @@
  * asks for (on create, or a new value of the run-now annotation), and the outcome of the current
  * run's Jobs. Pure: the reconciler creates the Jobs and writes the status this decides.
  */
-import { RUN_NOW_ANNOTATION } from '../charts/api/group.ts';
-import type { RecallPipelineStatus } from '../charts/api/status-schema.ts';
+import { RUN_NOW_ANNOTATION } from '../contract/recall-pipeline/group.ts';
+import type { RecallPipelineStatus } from '../contract/recall-pipeline/status-schema.ts';
 import type { RunStep } from '../charts/jobs-construct.ts';
 import type { ObservedCondition } from './conditions.ts';
 import type { JsonObject } from './kube-api.ts';

@@ -1,7 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { AIRFLOW_STEP_POD } from '../charts/airflow-dag.ts';
-import type { RecallPipelineStatus } from '../charts/api/status-schema.ts';
+import type { RecallPipelineStatus } from '../contract/recall-pipeline/status-schema.ts';
 import { containersOf, LinePrefixer, podsOfRun, runPodSelector } from './logs-command.ts';
 import { pipelineObject, READY_STATUS } from './pipeline-objects.test-fixture.ts';
 import { resolvePipeline } from './read-pipeline.ts';

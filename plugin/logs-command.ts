@@ -14,7 +14,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Log, type V1Pod } from '@kubernetes/client-node';
 import { AIRFLOW_STEP_POD } from '../charts/airflow-dag.ts';
-import type { RecallPipelineStatus } from '../charts/api/status-schema.ts';
+import type { RecallPipelineStatus } from '../contract/recall-pipeline/status-schema.ts';
 import { instanceSelector, RUN_LABEL } from '../charts/labels.ts';
 import { apiErrorMessage, connect, type Cluster } from './cluster-access.ts';
 import { GLOBAL_USAGE, parseCommandLine } from './command-line.ts';

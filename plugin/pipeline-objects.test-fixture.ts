@@ -2,8 +2,8 @@
  * RecallPipelines as the apiserver returns them, for the plugin's tests: the status is one the
  * operator wrote on kind (a run on create of the real records, then Airflow ready).
  */
-import { API_GROUP_VERSION, KIND } from '../charts/api/group.ts';
-import type { RecallPipelineStatus } from '../charts/api/status-schema.ts';
+import { API_GROUP_VERSION, KIND } from '../contract/recall-pipeline/group.ts';
+import type { RecallPipelineStatus } from '../contract/recall-pipeline/status-schema.ts';
 import type { PipelineObject } from './read-pipeline.ts';
 
 export const READY_STATUS: RecallPipelineStatus = {

@@ -3,9 +3,9 @@
  * resolves it: the spec with its defaults, and the names of its objects from the charts' own
  * builders, so the plugin finds what the operator created under whatever names it gave.
  */
-import { API_GROUP, API_VERSION, PLURAL, SINGULAR } from '../charts/api/group.ts';
-import { parseRecallPipeline, type RecallPipeline } from '../charts/api/recall-pipeline.ts';
-import { recallPipelineStatusSchema, type RecallPipelineStatus } from '../charts/api/status-schema.ts';
+import { API_GROUP, API_VERSION, PLURAL, SINGULAR } from '../contract/recall-pipeline/group.ts';
+import { parseRecallPipeline, type RecallPipeline } from '../contract/recall-pipeline/recall-pipeline.ts';
+import { recallPipelineStatusSchema, type RecallPipelineStatus } from '../contract/recall-pipeline/status-schema.ts';
 import { pipelineContext, type PipelineContext } from '../charts/pipeline-context.ts';
 import { apiErrorMessage, isNotFound, type Cluster } from './cluster-access.ts';
 import { PluginError } from './plugin-command.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RecallPipelineStatus } from '../charts/api/status-schema.ts';
+import type { RecallPipelineStatus } from '../contract/recall-pipeline/status-schema.ts';
 import { pipelineObject, READY_STATUS } from './pipeline-objects.test-fixture.ts';
 import { resolvePipeline, type FoundPipeline } from './read-pipeline.ts';
 import { newTrigger, outcomeLine, runProgress, waitForRun, type RunRequest } from './run-command.ts';

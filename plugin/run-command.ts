@@ -7,8 +7,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { API_GROUP, API_VERSION, PLURAL, RUN_NOW_ANNOTATION } from '../charts/api/group.ts';
-import type { Condition, RecallPipelineStatus } from '../charts/api/status-schema.ts';
+import { API_GROUP, API_VERSION, PLURAL, RUN_NOW_ANNOTATION } from '../contract/recall-pipeline/group.ts';
+import type { Condition, RecallPipelineStatus } from '../contract/recall-pipeline/status-schema.ts';
 import { apiErrorMessage, connect, type Cluster } from './cluster-access.ts';
 import { GLOBAL_USAGE, parseCommandLine } from './command-line.ts';
 import { formatElapsed, parseDuration } from './durations.ts';

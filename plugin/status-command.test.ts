@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RUN_NOW_ANNOTATION } from '../charts/api/group.ts';
+import { RUN_NOW_ANNOTATION } from '../contract/recall-pipeline/group.ts';
 import { pipelineObject, READY_STATUS } from './pipeline-objects.test-fixture.ts';
 import { resolvePipeline } from './read-pipeline.ts';
 import { formatStatus } from './status-command.ts';

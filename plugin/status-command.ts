@@ -4,8 +4,12 @@
  * status alone: one request.
  */
 import { AIRFLOW_API_PORT, airflowObjectNames } from '../charts/airflow-construct.ts';
-import { RUN_NOW_ANNOTATION } from '../charts/api/group.ts';
-import { CONDITION_TYPES, type Condition, type RecallPipelineStatus } from '../charts/api/status-schema.ts';
+import { RUN_NOW_ANNOTATION } from '../contract/recall-pipeline/group.ts';
+import {
+  CONDITION_TYPES,
+  type Condition,
+  type RecallPipelineStatus,
+} from '../contract/recall-pipeline/status-schema.ts';
 import { runJobName } from '../charts/jobs-construct.ts';
 import { parseCommandLine, GLOBAL_USAGE } from './command-line.ts';
 import { connect } from './cluster-access.ts';

@@ -5,7 +5,7 @@
  * that something is.
  */
 import fs from 'node:fs';
-import { ORIGINAL_COLUMNS } from '../src/sink/recall-row.ts';
+import { ORIGINAL_COLUMNS } from '../src/transform/recall-row.ts';
 
 /** A row of an expected-rows file: the 25 original columns, text or null. */
 export type OriginalRowValues = Record<string, string | null>;

@@ -13,7 +13,7 @@
  * The namespace, `bench-cluster-<time>`, is deleted at the end without waiting.
  */
 import { AIRFLOW_API_PORT } from '../../charts/airflow-construct.ts';
-import type { RecallPipelineStatus } from '../../charts/api/status-schema.ts';
+import type { RecallPipelineStatus } from '../../contract/recall-pipeline/status-schema.ts';
 import { airflowLogin } from '../../test/e2e/airflow-login.ts';
 import { AirflowRest, type DagRun, type TaskInstance } from '../../test/e2e/airflow-rest.ts';
 import { deployPipelineSources, externalModePipeline } from '../../test/e2e/external-mode-pipeline.ts';

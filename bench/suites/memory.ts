@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { consumerGroupId } from '../../src/consumer/consumer-group.ts';
 import { JOB_NODE_FLAGS } from '../../charts/pipeline-pod.ts';
-import { IMAGE_RECALL_ENTRYPOINT } from '../../src/pipeline-defaults.ts';
+import { IMAGE_RECALL_ENTRYPOINT } from '../../contract/pipeline-defaults.ts';
 import {
   connectedPostgres,
   deleteRecallTopics,
@@ -45,7 +45,7 @@ const ENTRIES: readonly Entry[] = [
     entry: IMAGE_RECALL_ENTRYPOINT,
     nodeArgs: JOB_NODE_FLAGS,
   },
-  { name: 'TypeScript source, Node defaults (how the Jobs ran it before)', entry: 'src/cli/recall.ts' },
+  { name: 'TypeScript source, Node defaults (how the Jobs ran it before)', entry: 'bin/recall.ts' },
 ];
 
 /** The real records `times` times over, as JSONL in `dir`; copy 0 is the real file's lines unchanged. */
@@ -81,7 +81,7 @@ interface ApiChild {
 async function startApi(file: string, env: NodeJS.ProcessEnv): Promise<ApiChild> {
   const child: ChildProcessWithoutNullStreams = spawn(
     process.execPath,
-    ['src/cli/recall.ts', 'api', '--data', file, '--port', '0'],
+    ['bin/recall.ts', 'api', '--data', file, '--port', '0'],
     { env: { ...env, RECALL_LOG_LEVEL: 'warn' } },
   );
   let stderr = '';

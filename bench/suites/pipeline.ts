@@ -12,8 +12,8 @@ import { daemonCpuMs } from '../daemon-cpu.ts';
 import { runRecallInChild } from '../recall-child.ts';
 import { migrate } from '../../src/postgres/migrate.ts';
 import { tableName } from '../../src/postgres/table-name.ts';
-import { latestPerKey } from '../../src/sink/latest-rows.ts';
-import { toRecallRow } from '../../src/sink/to-recall-row.ts';
+import { latestPerKey } from '../../src/transform/latest-rows.ts';
+import { toRecallRow } from '../../src/transform/to-recall-row.ts';
 import {
   connectedPostgres,
   deleteRecallTopics,

@@ -14,9 +14,9 @@ import { migrate } from '../../src/postgres/migrate.ts';
 import type { RowWriter } from '../../src/postgres/recall-upsert.ts';
 import { tableName } from '../../src/postgres/table-name.ts';
 import { valuesUpsert } from '../../src/postgres/values-upsert.ts';
-import { latestPerKey } from '../../src/sink/latest-rows.ts';
-import type { RecallRow } from '../../src/sink/recall-row.ts';
-import { toRecallRow } from '../../src/sink/to-recall-row.ts';
+import { latestPerKey } from '../../src/transform/latest-rows.ts';
+import type { RecallRow } from '../../src/transform/recall-row.ts';
+import { toRecallRow } from '../../src/transform/to-recall-row.ts';
 import {
   connectedPostgres,
   createRecallTopics,
@@ -95,7 +95,7 @@ export const sinkSuite: BenchSuite = {
         process.execPath,
         [
           '--disable-warning=TimeoutNegativeWarning',
-          'src/cli/recall.ts',
+          'bin/recall.ts',
           'consume',
           '--pipeline',
           uniqueName('bench-sink', '-'),

@@ -3,8 +3,8 @@
  * process (`recall produce`, as a Job runs it), then a run with nothing new. Figures: wall time of
  * the process, its own run time, records per second and its peak RSS.
  */
-import { startRecallApi } from '../../src/api-server/recall-api.ts';
-import { deadLetterTopic } from '../../src/pipeline-defaults.ts';
+import { startRecallApi } from '../../src/local-explore-api/recall-api.ts';
+import { deadLetterTopic } from '../../contract/pipeline-defaults.ts';
 import { connectionFor } from '../../test/infra/connection.ts';
 import { createCheckpointSchema } from '../../test/integration/checkpoint-schema.ts';
 import { deleteTopics } from '../../test/integration/read-topic.ts';

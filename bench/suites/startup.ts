@@ -11,8 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { JOB_NODE_FLAGS } from '../../charts/pipeline-pod.ts';
-import { startRecallApi } from '../../src/api-server/recall-api.ts';
-import { IMAGE_RECALL_ENTRYPOINT } from '../../src/pipeline-defaults.ts';
+import { startRecallApi } from '../../src/local-explore-api/recall-api.ts';
+import { IMAGE_RECALL_ENTRYPOINT } from '../../contract/pipeline-defaults.ts';
 import { cacheDir } from '../../test/infra/context.ts';
 import {
   deleteRecallTopics,
@@ -80,7 +80,7 @@ export const startupSuite: BenchSuite = {
         name: `baseline ${BASELINE_COMMIT} (TypeScript)`,
         cwd: baselineWorktree(),
         nodeArgs: [],
-        entry: 'src/cli/recall.ts',
+        entry: 'bin/recall.ts',
       },
       {
         name: 'this checkout, as the Jobs run it',

@@ -1,5 +1,5 @@
 /** NOTES.txt: what Helm prints after an install or upgrade, a template itself. */
-import { KIND, SHORT_NAMES } from '../api/group.ts';
+import { KIND, SHORT_NAMES } from '../../contract/recall-pipeline/group.ts';
 import { METRICS_PORT, METRICS_SERVICE, OPERATOR_NAME } from '../operator-install.ts';
 
 export function chartNotes(): string {

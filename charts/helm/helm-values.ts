@@ -5,7 +5,7 @@
  * no values and `kubectl apply -f manifests/operator/install.yaml` run the same operator.
  */
 import { z } from 'zod';
-import { dnsLabel, quantity } from '../api/field-formats.ts';
+import { dnsLabel, quantity } from '../../contract/recall-pipeline/field-formats.ts';
 import { OPERATOR_INSTALL_DEFAULTS, type MonitorProps, type OperatorInstallProps } from '../operator-install.ts';
 
 /** `repository:tag` of the default image, split where Helm users set them apart. */

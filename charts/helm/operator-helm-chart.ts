@@ -10,7 +10,7 @@
  */
 import { ApiObject, App, Yaml } from 'cdk8s';
 import { z } from 'zod';
-import { recallPipelineCrd } from '../api/crd.ts';
+import { recallPipelineCrd } from '../../contract/recall-pipeline/crd.ts';
 import { OPERATOR_LABELS, OperatorInstallChart, type OperatorInstallProps } from '../operator-install.ts';
 import {
   CHART_APP_VERSION,

@@ -1,13 +1,13 @@
 /**
  * A RecallPipeline that sets every field, the tools included. Its images are the pinned defaults
- * (src/versions.ts), spelled out so the sample shows where an image is chosen.
+ * (contract/versions.ts), spelled out so the sample shows where an image is chosen.
  */
-import { DEFAULT_PIPELINE_IMAGE } from '../../src/pipeline-defaults.ts';
-import { DEFAULT_AIRFLOW_IMAGE } from '../api/airflow-spec.ts';
-import { API_GROUP_VERSION, KIND } from '../api/group.ts';
-import { DEFAULT_POSTGRES_IMAGE } from '../api/postgres-spec.ts';
-import type { RecallPipelineInput } from '../api/recall-pipeline.ts';
-import { DEFAULT_KAFKA_UI_IMAGE, DEFAULT_PGADMIN_IMAGE } from '../api/tools-spec.ts';
+import { DEFAULT_PIPELINE_IMAGE } from '../../contract/pipeline-defaults.ts';
+import { DEFAULT_AIRFLOW_IMAGE } from '../../contract/recall-pipeline/airflow-spec.ts';
+import { API_GROUP_VERSION, KIND } from '../../contract/recall-pipeline/group.ts';
+import { DEFAULT_POSTGRES_IMAGE } from '../../contract/recall-pipeline/postgres-spec.ts';
+import type { RecallPipelineInput } from '../../contract/recall-pipeline/recall-pipeline.ts';
+import { DEFAULT_KAFKA_UI_IMAGE, DEFAULT_PGADMIN_IMAGE } from '../../contract/recall-pipeline/tools-spec.ts';
 
 export const fullSample: RecallPipelineInput = {
   apiVersion: API_GROUP_VERSION,

@@ -1,5 +1,5 @@
 /** The samples `npm run synth` writes to manifests/samples/, by file stem. */
-import type { RecallPipelineInput } from '../api/recall-pipeline.ts';
+import type { RecallPipelineInput } from '../../contract/recall-pipeline/recall-pipeline.ts';
 import { fullSample } from './full.ts';
 import { minimalSample } from './minimal.ts';
 

@@ -1,4 +1,4 @@
-/** A `recall` subcommand, loaded by src/cli/recall.ts when it runs. */
+/** A `recall` subcommand, loaded by bin/recall.ts when it runs. */
 export interface Command {
   readonly name: string;
   /** What `recall <name> --help` prints: the synopsis, then one line per option. */

@@ -8,10 +8,10 @@
 import { parseArgs } from 'node:util';
 import type { Command } from '../cli/command.ts';
 import { connectionUsage, connectionFlagOptions, connectionFlags } from '../cli/connection-flags.ts';
-import { DEFAULT_TABLE, DEFAULT_TOPIC } from '../pipeline-defaults.ts';
+import { DEFAULT_TABLE, DEFAULT_TOPIC } from '../../contract/pipeline-defaults.ts';
 import { signalExitCode, untilStopped } from '../cli/until-stopped.ts';
 import { kafkaSettings, postgresSettings } from '../config/connection-settings.ts';
-import { writeRunReport } from '../reporting/run-report.ts';
+import { writeRunReport } from '../../contract/run-report.ts';
 import { runConsumer, summaryLine } from './run-consumer.ts';
 
 export const consumeCommand: Command = {

@@ -9,9 +9,9 @@ import type { IHeaders, KafkaMessage } from 'kafkajs';
 import type { z } from 'zod';
 import { RECALL_MESSAGE_HEADERS, recallMessageHeadersSchema } from '../records/recall-message.ts';
 import type { RecallRevision } from '../records/recall-revision.ts';
-import type { RawRecord } from '../source/dataset-source.ts';
-import { datasetSource } from '../source/dataset-sources.ts';
-import { validateRecord } from '../source/validate-record.ts';
+import type { RawRecord } from '../records/dataset-source.ts';
+import { datasetSource } from '../records/dataset-sources.ts';
+import { validateRecord } from '../records/validate-record.ts';
 
 export type ParsedMessage =
   { readonly ok: true; readonly message: RecallRevision } | { readonly ok: false; readonly reason: string };

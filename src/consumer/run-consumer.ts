@@ -10,18 +10,18 @@ import pg from 'pg';
 import type { KafkaSettings, PostgresSettings } from '../config/connection-settings.ts';
 import { placedError, postgresPlace } from '../errors/placed-error.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
-import { DEFAULT_TABLE, DEFAULT_TOPIC, deadLetterTopic } from '../pipeline-defaults.ts';
+import { DEFAULT_TABLE, DEFAULT_TOPIC, deadLetterTopic } from '../../contract/pipeline-defaults.ts';
 import { copyUpsertWithSheets } from '../postgres/copy-upsert.ts';
 import { migrate } from '../postgres/migrate.ts';
 import { sheetsTable, tableName } from '../postgres/table-name.ts';
 import type { RecallRevision } from '../records/recall-revision.ts';
-import { toRecallRow } from '../sink/to-recall-row.ts';
+import { toRecallRow } from '../transform/to-recall-row.ts';
 import { consumerGroupId } from './consumer-group.ts';
 import { deadLetterMessage } from './dead-letter.ts';
 import { groupLag, isCaughtUp } from './group-lag.ts';
 import { idempotentProducer } from '../kafka/idempotent-producer.ts';
 import { kafkajsLogCreator } from '../kafka/kafkajs-log.ts';
-import { RECALL_TOPIC_PARTITIONS } from '../producer/topics.ts';
+import { RECALL_TOPIC_PARTITIONS } from '../kafka/topics.ts';
 import { Notifier } from './notifier.ts';
 import { parseRecallMessage } from './parse-recall-message.ts';
 
@@ -84,7 +84,7 @@ const CAUGHT_UP_POLL_MS = 500;
 /**
  * Partitions whose batches are stored at once, each in its own transaction on its own connection:
  * while PostgreSQL stores one batch, the next is decoded and transformed. The recall topic has
- * three (src/producer/topics.ts). Keys never cross partitions, so concurrent batches touch
+ * three (src/kafka/topics.ts). Keys never cross partitions, so concurrent batches touch
  * different rows.
  */
 const CONCURRENT_PARTITIONS = RECALL_TOPIC_PARTITIONS;

@@ -6,14 +6,13 @@
  * one. Prints both summary lines and the run's time.
  */
 import { parseArgs } from 'node:util';
-import { parseDataset } from '../api-server/api-command.ts';
 import type { Command } from '../cli/command.ts';
 import { connectionUsage, connectionFlagOptions, connectionFlags } from '../cli/connection-flags.ts';
 import { signalExitCode, untilStopped } from '../cli/until-stopped.ts';
 import { kafkaSettings, postgresSettings } from '../config/connection-settings.ts';
 import { summaryLine as consumerSummaryLine } from '../consumer/run-consumer.ts';
 import { summaryLine as producerSummaryLine } from '../producer/produce-command.ts';
-import { DEFAULT_API_URL, DEFAULT_TABLE, DEFAULT_TOPIC } from '../pipeline-defaults.ts';
+import { DEFAULT_API_URL, DEFAULT_TABLE, DEFAULT_TOPIC, parseDataset } from '../../contract/pipeline-defaults.ts';
 import { runPipeline } from './run-pipeline.ts';
 
 export const pipelineCommand: Command = {

@@ -9,13 +9,13 @@
  * group reads the topic from its beginning whenever it joins.
  */
 import { Kafka, logLevel } from 'kafkajs';
-import { startRecallApi, type RecallApi } from '../api-server/recall-api.ts';
+import { startRecallApi, type RecallApi } from '../local-explore-api/recall-api.ts';
 import type { KafkaSettings, PostgresSettings } from '../config/connection-settings.ts';
 import { runConsumer, type ConsumerSummary } from '../consumer/run-consumer.ts';
 import type { Logger } from '../logging/logger.ts';
-import { DEFAULT_API_URL, DEFAULT_TOPIC, deadLetterTopic, type Dataset } from '../pipeline-defaults.ts';
+import { DEFAULT_API_URL, DEFAULT_TOPIC, deadLetterTopic, type Dataset } from '../../contract/pipeline-defaults.ts';
 import { runProducer, type ProducerSummary } from '../producer/run-producer.ts';
-import { ensureTopics } from '../producer/topics.ts';
+import { ensureTopics } from '../kafka/topics.ts';
 
 export interface PipelineOptions {
   pipeline: string;

@@ -7,8 +7,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { latestPerKey } from '../sink/latest-rows.ts';
-import type { RecallRow } from '../sink/recall-row.ts';
+import { latestPerKey } from '../transform/latest-rows.ts';
+import type { RecallRow } from '../transform/recall-row.ts';
 import { copyText } from './copy-text.ts';
 import {
   COLUMN_LIST,

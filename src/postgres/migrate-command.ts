@@ -9,7 +9,7 @@ import pg from 'pg';
 import type { Command } from '../cli/command.ts';
 import { connectionUsage } from '../cli/connection-flags.ts';
 import { postgresSettings } from '../config/connection-settings.ts';
-import { DEFAULT_TABLE } from '../pipeline-defaults.ts';
+import { DEFAULT_TABLE } from '../../contract/pipeline-defaults.ts';
 import { migrate } from './migrate.ts';
 import { tableName } from './table-name.ts';
 

@@ -2,12 +2,12 @@
  * The merge of recall rows into a table, shared by both write paths (COPY + merge, multi-row
  * VALUES) and both tables (the recall table keyed by reference_fiche, its sheets table by
  * record_id): insert a new key; replace a stored row only when the incoming one is newer (version,
- * then publication day, then sheet number, then fetch time: the order of src/sink/latest-rows.ts)
+ * then publication day, then sheet number, then fetch time: the order of src/transform/latest-rows.ts)
  * and actually differs, so a replay changes nothing, updated_at included.
  */
 import type pg from 'pg';
-import type { RowKey } from '../sink/latest-rows.ts';
-import { ROW_COLUMNS, type RecallRow } from '../sink/recall-row.ts';
+import type { RowKey } from '../transform/latest-rows.ts';
+import { ROW_COLUMNS, type RecallRow } from '../transform/recall-row.ts';
 import type { TableName } from './table-name.ts';
 
 export interface UpsertCounts {

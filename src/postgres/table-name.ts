@@ -4,7 +4,7 @@
  * it or not (the original project's SQL does not); it is still quoted wherever it enters SQL.
  */
 import pg from 'pg';
-import { MAX_TABLE_NAME_LENGTH, SHEETS_TABLE_SUFFIX } from '../pipeline-defaults.ts';
+import { MAX_TABLE_NAME_LENGTH, SHEETS_TABLE_SUFFIX } from '../../contract/pipeline-defaults.ts';
 
 export interface TableName {
   /** As given, e.g. `rappel_conso_table` or `staging.recalls`. */

@@ -3,7 +3,7 @@
  * With one row per statement (a prepared statement) it is also the row-at-a-time baseline that
  * bench/suites/sink.ts measures the bulk path against.
  */
-import { ROW_COLUMNS } from '../sink/recall-row.ts';
+import { ROW_COLUMNS } from '../transform/recall-row.ts';
 import { countUpserts, rowValues, upsertStatement, type RowWriter } from './recall-upsert.ts';
 
 /** The protocol's limit on bound parameters per statement. */

@@ -7,7 +7,7 @@
 import pg from 'pg';
 import { migrate } from '../postgres/migrate.ts';
 import type { PostgresSettings } from '../config/connection-settings.ts';
-import type { Dataset } from '../pipeline-defaults.ts';
+import type { Dataset } from '../../contract/pipeline-defaults.ts';
 import type { Checkpoint } from './checkpoint.ts';
 
 export interface StoredCheckpoint extends Checkpoint {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { RawRecord } from '../source/dataset-source.ts';
-import { rappelconso0Source } from '../source/rappelconso0-source.ts';
-import { rappelconsoV2Source } from '../source/rappelconso-v2-source.ts';
+import type { RawRecord } from '../records/dataset-source.ts';
+import { rappelconso0Source } from '../records/rappelconso0-source.ts';
+import { rappelconsoV2Source } from '../records/rappelconso-v2-source.ts';
 import { recordIdentity, ResumeCursor } from './checkpoint.ts';
 
 /** Real keys: A12/1457/18 was published twice on 2018-10-05 with two GUIDs (a Safety Gate import). */

@@ -10,7 +10,7 @@
  * re-reads that last value and sends nothing.
  */
 import { createHash } from 'node:crypto';
-import type { DatasetSource, RawRecord } from '../source/dataset-source.ts';
+import type { DatasetSource, RawRecord } from '../records/dataset-source.ts';
 import { publicationInstant } from '../source/publication-time.ts';
 
 export interface Checkpoint {

@@ -5,14 +5,13 @@
  * SIGTERM or SIGINT stops it after the current page, sent and checkpointed.
  */
 import { parseArgs } from 'node:util';
-import { parseDataset } from '../api-server/api-command.ts';
 import type { Command } from '../cli/command.ts';
 import { connectionUsage, connectionFlagOptions, connectionFlags } from '../cli/connection-flags.ts';
 import { signalExitCode, untilStopped } from '../cli/until-stopped.ts';
 import { kafkaSettings, postgresSettings } from '../config/connection-settings.ts';
-import { DEFAULT_API_URL, DEFAULT_TOPIC } from '../pipeline-defaults.ts';
+import { DEFAULT_API_URL, DEFAULT_TOPIC, parseDataset } from '../../contract/pipeline-defaults.ts';
 import { MAX_PAGE_SIZE } from '../source/explore-limits.ts';
-import { writeRunReport } from '../reporting/run-report.ts';
+import { writeRunReport } from '../../contract/run-report.ts';
 import { describeCheckpoint, runProducer, type ProducerSummary } from './run-producer.ts';
 
 function positiveInteger(flag: string, value: string | undefined): number | undefined {

@@ -11,20 +11,20 @@ import { idempotentProducer } from '../kafka/idempotent-producer.ts';
 import { kafkajsLogCreator } from '../kafka/kafkajs-log.ts';
 import { placedError, postgresPlace } from '../errors/placed-error.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
-import { deadLetterTopic, DEFAULT_TOPIC, type Dataset } from '../pipeline-defaults.ts';
+import { deadLetterTopic, DEFAULT_TOPIC, type Dataset } from '../../contract/pipeline-defaults.ts';
 import { recallMessage } from '../records/recall-message.ts';
-import type { RawRecord } from '../source/dataset-source.ts';
-import { datasetSource } from '../source/dataset-sources.ts';
+import type { RawRecord } from '../records/dataset-source.ts';
+import { datasetSource } from '../records/dataset-sources.ts';
 import { ExploreClient } from '../source/explore-client.ts';
 import { publicationInstant } from '../source/publication-time.ts';
 import { recordPages } from '../source/record-pages.ts';
 import type { RetryPolicy } from '../source/retry-policy.ts';
-import { validateRecord } from '../source/validate-record.ts';
+import { validateRecord } from '../records/validate-record.ts';
 import { ResumeCursor, type Checkpoint } from './checkpoint.ts';
 import { CheckpointStore, type CheckpointDatabase } from './checkpoint-store.ts';
 import type { DeadLetterMessage } from './dead-letter-message.ts';
 import { createProgress, type Progress } from './progress.ts';
-import { ensureTopics } from './topics.ts';
+import { ensureTopics } from '../kafka/topics.ts';
 
 export interface ProducerOptions {
   /** The RecallPipeline's name: whose checkpoint this run reads and advances. */

@@ -6,7 +6,7 @@
  */
 import type { IHeaders, Message } from 'kafkajs';
 import { z } from 'zod';
-import { DATASETS } from '../pipeline-defaults.ts';
+import { DATASETS } from '../../contract/pipeline-defaults.ts';
 
 export const RECALL_MESSAGE_HEADERS = {
   dataset: 'recall-dataset',

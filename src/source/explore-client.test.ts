@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startRecallApi, type RecallApi } from '../api-server/recall-api.ts';
-import type { RawRecord } from './dataset-source.ts';
+import { startRecallApi, type RecallApi } from '../local-explore-api/recall-api.ts';
+import type { RawRecord } from '../records/dataset-source.ts';
 import { ExploreClient, ExploreRequestError, type RetryNotice } from './explore-client.ts';
 import { RAPPELCONSO0_RECORDS } from '../../test/real-data.ts';
 

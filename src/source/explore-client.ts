@@ -6,8 +6,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import type { Dataset } from '../pipeline-defaults.ts';
-import type { RawRecord } from './dataset-source.ts';
+import type { Dataset } from '../../contract/pipeline-defaults.ts';
+import type { RawRecord } from '../records/dataset-source.ts';
 import { EXPLORE_PATH } from './explore-limits.ts';
 import {
   backoffDelay,

@@ -2,7 +2,7 @@
  * Publication values as instants, so windows can be bisected and compared whatever the dataset's
  * granularity. Shared by the client (window bounds) and the local API (where and order_by).
  */
-import type { PublicationGranularity } from './dataset-source.ts';
+import type { PublicationGranularity } from '../records/dataset-source.ts';
 
 export const DAY_MS = 86_400_000;
 

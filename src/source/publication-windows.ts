@@ -4,7 +4,7 @@
  * too big is cut in two at its middle instant, recursively; counts come from the API (`limit=0`
  * answers `total_count` alone).
  */
-import type { PublicationGranularity } from './dataset-source.ts';
+import type { PublicationGranularity } from '../records/dataset-source.ts';
 import { DAY_MS, floorToStep, publicationInstant, publicationLiteral } from './publication-time.ts';
 
 /** `from` inclusive, `to` exclusive; a missing bound is open. Bounds are `where` literals. */

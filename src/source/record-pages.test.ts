@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRecallApi, type RecallApi } from '../api-server/recall-api.ts';
+import { startRecallApi, type RecallApi } from '../local-explore-api/recall-api.ts';
 import { RAPPELCONSO0_RECORDS } from '../../test/real-data.ts';
-import type { RawRecord } from './dataset-source.ts';
+import type { RawRecord } from '../records/dataset-source.ts';
 import { ExploreClient } from './explore-client.ts';
-import { rappelconso0Source } from './rappelconso0-source.ts';
+import { rappelconso0Source } from '../records/rappelconso0-source.ts';
 import { recordPages } from './record-pages.ts';
 
 const records = fs

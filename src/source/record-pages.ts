@@ -2,7 +2,7 @@
  * Every record published from a lower bound on, page by page, in the API's order (publication,
  * then reference): windows from publication-windows.ts, each paged with `offset` below the cap.
  */
-import type { DatasetSource, RawRecord } from './dataset-source.ts';
+import type { DatasetSource, RawRecord } from '../records/dataset-source.ts';
 import type { ExploreClient } from './explore-client.ts';
 import { MAX_OFFSET_PLUS_LIMIT, MAX_PAGE_SIZE } from './explore-limits.ts';
 import { planWindows, type PublicationWindow } from './publication-windows.ts';

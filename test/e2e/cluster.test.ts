@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { DEFAULT_PIPELINE_IMAGE } from '../../src/pipeline-defaults.ts';
+import { DEFAULT_PIPELINE_IMAGE } from '../../contract/pipeline-defaults.ts';
 import { OPERATOR_NAMESPACE, operatorLeader } from '../infra/cluster/kind-cluster.ts';
 import { envContext } from '../infra/context.ts';
 import {

@@ -3,7 +3,7 @@
  * mode on the broker they run in the namespace, its source the recall API serving a records file
  * there (Strimzi's operator and the internet cannot be reached from our machines).
  */
-import { API_GROUP_VERSION, KIND } from '../../charts/api/group.ts';
+import { API_GROUP_VERSION, KIND } from '../../contract/recall-pipeline/group.ts';
 import { KAFKA_IMAGE } from '../infra/cluster/product-images.ts';
 import { kafkaBootstrapServers, kafkaBrokerObjects, KAFKA_BROKER_NAME } from './kafka-broker.ts';
 import { apply, kubectl } from './kind-fixture.ts';

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CRD_NAME, RUN_NOW_ANNOTATION } from '../../charts/api/group.ts';
+import { CRD_NAME, RUN_NOW_ANNOTATION } from '../../contract/recall-pipeline/group.ts';
 import { AIRFLOW_POD_LAUNCHER_CLUSTER_ROLE } from '../../charts/airflow-construct.ts';
 import { METRICS_SERVICE, OPERATOR_NAME } from '../../charts/operator-install.ts';
 import { chartDir, helm } from '../helm-cli.ts';

@@ -12,8 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { API_GROUP, PLURAL, RUN_NOW_ANNOTATION } from '../../charts/api/group.ts';
-import { DEFAULT_TABLE, IMAGE_KUBECTL_RECALL_ENTRYPOINT } from '../../src/pipeline-defaults.ts';
+import { API_GROUP, PLURAL, RUN_NOW_ANNOTATION } from '../../contract/recall-pipeline/group.ts';
+import { DEFAULT_TABLE, IMAGE_KUBECTL_RECALL_ENTRYPOINT } from '../../contract/pipeline-defaults.ts';
 import { OPERATOR_NAMESPACE, operatorLeader } from '../infra/cluster/kind-cluster.ts';
 import { envContext, repoRoot } from '../infra/context.ts';
 import { binDir } from '../infra/kubernetes-build.ts';

@@ -1,7 +1,7 @@
 /**
  * The pipeline's PostgreSQL as users reach it: psql in its own pod, through `kubectl exec`.
  */
-import { DEFAULT_TABLE } from '../../src/pipeline-defaults.ts';
+import { DEFAULT_TABLE } from '../../contract/pipeline-defaults.ts';
 import { kubectl } from './kind-fixture.ts';
 import { originalColumnsQuery, parseOriginalColumns, PSQL_ROW_PER_LINE } from './scenario-data.ts';
 

@@ -1,5 +1,5 @@
 /** A pipeline's status as `kubectl get rp -o json` shows it, and waiting for one of its runs to end. */
-import type { RecallPipelineStatus } from '../../charts/api/status-schema.ts';
+import type { RecallPipelineStatus } from '../../contract/recall-pipeline/status-schema.ts';
 import { eventually, kubectlJson } from './kind-fixture.ts';
 
 export async function pipelineStatus(namespace: string, pipeline: string): Promise<RecallPipelineStatus> {

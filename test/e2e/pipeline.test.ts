@@ -11,10 +11,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { RUN_NOW_ANNOTATION } from '../../charts/api/group.ts';
+import { RUN_NOW_ANNOTATION } from '../../contract/recall-pipeline/group.ts';
 import { AIRFLOW_API_PORT } from '../../charts/airflow-construct.ts';
 import { METRICS_PORT } from '../../charts/operator-install.ts';
-import { DEFAULT_PIPELINE_IMAGE, DEFAULT_TOPIC } from '../../src/pipeline-defaults.ts';
+import { DEFAULT_PIPELINE_IMAGE, DEFAULT_TOPIC } from '../../contract/pipeline-defaults.ts';
 import { OPERATOR_NAMESPACE, operatorLeader } from '../infra/cluster/kind-cluster.ts';
 import { envContext } from '../infra/context.ts';
 import { pipelineSamples } from '../pipeline-samples.ts';

@@ -3,7 +3,7 @@
  * (present on every node, here and on a laptop), held to the same security baseline as the
  * product's pods. The image holds Node's own modules and the recall bundle, no node_modules.
  */
-import { DEFAULT_PIPELINE_IMAGE, IMAGE_RECALL_ENTRYPOINT } from '../../src/pipeline-defaults.ts';
+import { DEFAULT_PIPELINE_IMAGE, IMAGE_RECALL_ENTRYPOINT } from '../../contract/pipeline-defaults.ts';
 import { StopWaiting } from '../until.ts';
 import { eventually, kubectl, kubectlJson } from './kind-fixture.ts';
 

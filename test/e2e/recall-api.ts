@@ -2,7 +2,7 @@
  * The pipeline's source inside the cluster: `recall api` serving a records file from an image built
  * for it (our image plus the file), behind a Service, as the RappelConso API would be reached.
  */
-import { IMAGE_RECALL_ENTRYPOINT } from '../../src/pipeline-defaults.ts';
+import { IMAGE_RECALL_ENTRYPOINT } from '../../contract/pipeline-defaults.ts';
 import { loadImages } from '../infra/cluster/kind-cluster.ts';
 import { buildRecallApiImage } from '../infra/cluster/product-images.ts';
 import { envContext } from '../infra/context.ts';

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ORIGINAL_COLUMNS } from '../../src/sink/recall-row.ts';
+import { ORIGINAL_COLUMNS } from '../../src/transform/recall-row.ts';
 import type { OriginalRowValues } from '../original-rows.ts';
 import { RAPPELCONSO0_EXPECTED_ROWS, RAPPELCONSO0_RECORDS } from '../real-data.ts';
 import { loadScenarioData, originalColumnsQuery, parseOriginalColumns, scenarioData } from './scenario-data.ts';

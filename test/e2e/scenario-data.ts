@@ -9,7 +9,7 @@
  * and the \r\n inside values are escaped, so each row stays on one line of psql's output.
  */
 import pg from 'pg';
-import { ORIGINAL_COLUMNS } from '../../src/sink/recall-row.ts';
+import { ORIGINAL_COLUMNS } from '../../src/transform/recall-row.ts';
 import {
   describeDifferences,
   findRowDifferences,

@@ -7,13 +7,13 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { versions } from '../../src/versions.ts';
+import { versions } from '../../contract/versions.ts';
 import { artifactsDir, runDir, type Component, type EnvContext } from './component.ts';
 import { onPath, run } from './process.ts';
 
 const name = 'airflow';
 
-/** Requires-Python of the provider pinned in src/versions.ts (Airflow itself takes 3.10). */
+/** Requires-Python of the provider pinned in contract/versions.ts (Airflow itself takes 3.10). */
 const MINIMUM_PYTHON = [3, 11] as const;
 
 const requirements = [

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { versions } from '../../src/versions.ts';
+import { versions } from '../../contract/versions.ts';
 import { artifactsDir, type EnvContext } from './component.ts';
 import { run } from './process.ts';
 

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { versions } from '../../src/versions.ts';
+import { versions } from '../../contract/versions.ts';
 import { artifactsDir, runDir, type Component, type ConnectionEnv, type EnvContext } from './component.ts';
 import { classpath, fetchJars, type MavenArtifact } from './maven.ts';
 import {

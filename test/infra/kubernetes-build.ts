@@ -4,14 +4,14 @@
  * downloads: the Go module proxy is enough.
  *
  * Each binary records the version it was built from in `build.json`, so bumping one version in
- * src/versions.ts rebuilds only that binary.
+ * contract/versions.ts rebuilds only that binary.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { versions } from '../../src/versions.ts';
+import { versions } from '../../contract/versions.ts';
 import { artifactsDir, type EnvContext } from './component.ts';
 import { onPath, readJson, run, writeJson } from './process.ts';
 

@@ -9,7 +9,7 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 
-import { versions } from '../../src/versions.ts';
+import { versions } from '../../contract/versions.ts';
 import { until } from '../until.ts';
 import { type Component, type ComponentStatus, type ConnectionEnv, type EnvContext, runDir } from './component.ts';
 import { binDir, buildAll, kubeCommands } from './kubernetes-build.ts';

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { versions } from '../../src/versions.ts';
+import { versions } from '../../contract/versions.ts';
 import { run } from './process.ts';
 
 export interface MavenArtifact {

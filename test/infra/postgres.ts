@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { versions } from '../../src/versions.ts';
+import { versions } from '../../contract/versions.ts';
 import { runDir, type Component, type ConnectionEnv, type EnvContext } from './component.ts';
 import {
   freePort,

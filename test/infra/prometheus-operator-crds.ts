@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
-import { versions } from '../../src/versions.ts';
+import { versions } from '../../contract/versions.ts';
 import { goTool } from './kubernetes-build.ts';
 import { run } from './process.ts';
 

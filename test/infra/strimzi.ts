@@ -17,7 +17,7 @@ import {
   loadYaml,
   type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
-import { versions } from '../../src/versions.ts';
+import { versions } from '../../contract/versions.ts';
 import { artifactsDir, type Component, type EnvContext } from './component.ts';
 import { javaAtLeast } from './java.ts';
 import { classpath, fetchJars } from './maven.ts';

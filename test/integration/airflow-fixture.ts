@@ -12,7 +12,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { loadYaml, type V1Pod, type V1PodSpec } from '@kubernetes/client-node';
 import { dagSource } from '../../airflow/dag-source.ts';
 import { DAG_FILE_NAME, POD_TEMPLATE_FILES } from '../../charts/airflow-dag.ts';
-import type { RecallPipelineInput } from '../../charts/api/recall-pipeline.ts';
+import type { RecallPipelineInput } from '../../contract/recall-pipeline/recall-pipeline.ts';
 import { buildPipelineObjects, type KubernetesObject } from '../../charts/pipeline-chart.ts';
 import { minimalSample } from '../../charts/samples/minimal.ts';
 import { AIRFLOW_VENV_VARIABLE } from '../infra/airflow.ts';

@@ -5,7 +5,7 @@
 import pg from 'pg';
 import { postgresSettings } from '../../src/config/connection-settings.ts';
 import { migrate } from '../../src/postgres/migrate.ts';
-import type { Dataset } from '../../src/pipeline-defaults.ts';
+import type { Dataset } from '../../contract/pipeline-defaults.ts';
 import {
   CheckpointStore,
   type CheckpointDatabase,

@@ -45,7 +45,7 @@ afterAll(() => {
 function startConsumer(args = ['--pipeline', pipeline, '--table', table, '--until-caught-up']): ChildProcess {
   const child = spawn(
     process.execPath,
-    ['--disable-warning=TimeoutNegativeWarning', 'src/cli/recall.ts', 'consume', '--topic', topic, ...args],
+    ['--disable-warning=TimeoutNegativeWarning', 'bin/recall.ts', 'consume', '--topic', topic, ...args],
     { env: { ...bed.connections.env, RECALL_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   children.push(child);

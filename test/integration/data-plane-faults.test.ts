@@ -13,11 +13,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRecallApi, type RecallApi } from '../../src/api-server/recall-api.ts';
+import { startRecallApi, type RecallApi } from '../../src/local-explore-api/recall-api.ts';
 import { consumerGroupId } from '../../src/consumer/consumer-group.ts';
 import { groupLag } from '../../src/consumer/group-lag.ts';
-import { deadLetterTopic } from '../../src/pipeline-defaults.ts';
-import { ORIGINAL_COLUMNS } from '../../src/sink/recall-row.ts';
+import { deadLetterTopic } from '../../contract/pipeline-defaults.ts';
+import { ORIGINAL_COLUMNS } from '../../src/transform/recall-row.ts';
 import { startScratch, type ScratchEnvironment } from '../infra/scratch-environment.ts';
 import { RAPPELCONSO0_RECORDS } from '../real-data.ts';
 import { StopWaiting, until } from '../until.ts';
@@ -57,7 +57,7 @@ interface Running {
 }
 
 function recall(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Running {
-  const child = spawn(process.execPath, ['src/cli/recall.ts', ...args], {
+  const child = spawn(process.execPath, ['bin/recall.ts', ...args], {
     env: { ...env, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -13,7 +13,7 @@ import { CoreV1Api, KubeConfig, type KubernetesObject } from '@kubernetes/client
 import yaml from 'js-yaml';
 import { Yaml } from 'cdk8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recallPipelineCrd } from '../../charts/api/crd.ts';
+import { recallPipelineCrd } from '../../contract/recall-pipeline/crd.ts';
 import { defaultHelmValues, helmValuesSchema, installProps, type HelmValues } from '../../charts/helm/helm-values.ts';
 import { buildOperatorInstallObjects } from '../../charts/operator-install.ts';
 import { pipelinePrometheusRule } from '../../charts/monitoring/prometheus-rule.ts';

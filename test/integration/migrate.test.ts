@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, readMigrations } from '../../src/postgres/migrate.ts';
 import { tableName } from '../../src/postgres/table-name.ts';
-import { ORIGINAL_COLUMNS, ROW_COLUMNS } from '../../src/sink/recall-row.ts';
+import { ORIGINAL_COLUMNS, ROW_COLUMNS } from '../../src/transform/recall-row.ts';
 import {
   connectedPostgres,
   dropRecallTable,
@@ -142,7 +142,7 @@ describe('migrate', () => {
   it('runs as `recall migrate --table`, and a bad name is refused naming the flag', async () => {
     const table = freshTable();
     const run = (args: string[]) =>
-      promisify(execFile)(process.execPath, ['src/cli/recall.ts', 'migrate', ...args], { env: connections.env });
+      promisify(execFile)(process.execPath, ['bin/recall.ts', 'migrate', ...args], { env: connections.env });
     const first = await run(['--table', table]);
     expect(first.stdout).toContain(`applied  ${perTable[0]!.name}`);
     expect((await run(['--table', table])).stdout).toMatch(/^0 applied, \d+ already applied, for table /m);

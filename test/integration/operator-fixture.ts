@@ -14,10 +14,10 @@
 import { Writable } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
 import { pino } from 'pino';
-import { recallPipelineCrd } from '../../charts/api/crd.ts';
-import type { RecallPipelineStatus } from '../../charts/api/status-schema.ts';
-import { API_GROUP, API_VERSION, CRD_NAME, KIND, PLURAL } from '../../charts/api/group.ts';
-import type { RecallPipelineInput } from '../../charts/api/recall-pipeline.ts';
+import { recallPipelineCrd } from '../../contract/recall-pipeline/crd.ts';
+import type { RecallPipelineStatus } from '../../contract/recall-pipeline/status-schema.ts';
+import { API_GROUP, API_VERSION, CRD_NAME, KIND, PLURAL } from '../../contract/recall-pipeline/group.ts';
+import type { RecallPipelineInput } from '../../contract/recall-pipeline/recall-pipeline.ts';
 import type { ClusterAccess } from '../../operator/cluster-access.ts';
 import { isApiError, type KubeApi } from '../../operator/kube-api.ts';
 import { objectPath, ownedKind } from '../../operator/owned-kinds.ts';

@@ -56,7 +56,7 @@ describe('operator: two replicas with leader election', () => {
       process.execPath,
       [
         '--disable-warning=TimeoutNegativeWarning',
-        'src/cli/recall.ts',
+        'bin/recall.ts',
         'operator',
         ...['--kubeconfig', kubeconfig, '--namespace', namespace, '--lease-namespace', namespace],
         ...['--metrics-port', String(port), '--lease-duration', '3', '--renew-deadline', '2', '--retry-period', '0.5'],

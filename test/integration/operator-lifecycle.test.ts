@@ -12,7 +12,7 @@ import yaml from 'js-yaml';
 import { AIRFLOW_STEP_POD } from '../../charts/airflow-dag.ts';
 import { PIPELINE_ANNOTATION } from '../../charts/labels.ts';
 import type { RunningOperator } from '../../operator/operator.ts';
-import type { RunReport } from '../../src/reporting/run-report.ts';
+import type { RunReport } from '../../contract/run-report.ts';
 import { connectionFor } from '../infra/connection.ts';
 import { pipelineSamples } from '../pipeline-samples.ts';
 import {

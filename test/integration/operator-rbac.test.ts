@@ -19,7 +19,7 @@ import { KubeApi, KubeApiError } from '../../operator/kube-api.ts';
 import { PIPELINE_KIND } from '../../operator/object-caches.ts';
 import { DEFAULT_LEASE_NAME, type RunningOperator } from '../../operator/operator.ts';
 import { collectionPath, OWNED_KINDS } from '../../operator/owned-kinds.ts';
-import type { RunReport } from '../../src/reporting/run-report.ts';
+import type { RunReport } from '../../contract/run-report.ts';
 import { connectionFor } from '../infra/connection.ts';
 import { mountServiceAccount, type MountedServiceAccount } from './mounted-service-account.ts';
 import { existsIn, installCrd, loadConfig, PipelineClient, startOperatorAs, until } from './operator-fixture.ts';

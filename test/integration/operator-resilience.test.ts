@@ -8,7 +8,7 @@
  *   Event, no crash and no retry storm; fixing the spec heals it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recallPipelineCrd } from '../../charts/api/crd.ts';
+import { recallPipelineCrd } from '../../contract/recall-pipeline/crd.ts';
 import { startOperator, type RunningOperator } from '../../operator/operator.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { restartApiServer } from '../infra/kubernetes.ts';

@@ -7,8 +7,8 @@
 import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORIGINAL_COLUMNS } from '../../src/sink/recall-row.ts';
-import { versions } from '../../src/versions.ts';
+import { ORIGINAL_COLUMNS } from '../../src/transform/recall-row.ts';
+import { versions } from '../../contract/versions.ts';
 import { originalColumnsQuery, parseOriginalColumns, PSQL_ROW_PER_LINE, scenarioData } from '../e2e/scenario-data.ts';
 import { connectionFor } from '../infra/connection.ts';
 import { uniqueName } from './recall-topic-fixture.ts';

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORIGINAL_COLUMNS } from '../../src/sink/recall-row.ts';
+import { ORIGINAL_COLUMNS } from '../../src/transform/recall-row.ts';
 import { RAPPELCONSO0_RECORDS } from '../real-data.ts';
 import {
   connectedPostgres,
@@ -46,7 +46,7 @@ describe('recall pipeline --data (the main job, end to end)', () => {
     execFileAsync(
       process.execPath,
       [
-        'src/cli/recall.ts',
+        'bin/recall.ts',
         'pipeline',
         '--pipeline',
         pipeline,

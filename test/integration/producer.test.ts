@@ -8,15 +8,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRecordsFile } from '../../src/api-server/record-store.ts';
-import { startRecallApi, type RecallApi } from '../../src/api-server/recall-api.ts';
+import { readRecordsFile } from '../../src/local-explore-api/record-store.ts';
+import { startRecallApi, type RecallApi } from '../../src/local-explore-api/recall-api.ts';
 import { createLogger } from '../../src/logging/logger.ts';
-import { deadLetterTopic, type Dataset } from '../../src/pipeline-defaults.ts';
+import { deadLetterTopic, type Dataset } from '../../contract/pipeline-defaults.ts';
 import { parseRecallMessage } from '../../src/consumer/parse-recall-message.ts';
 import type { Checkpoint } from '../../src/producer/checkpoint.ts';
 import type { DeadLetterMessage } from '../../src/producer/dead-letter-message.ts';
 import { runProducer, type ProducerOptions } from '../../src/producer/run-producer.ts';
-import type { RawRecord } from '../../src/source/dataset-source.ts';
+import type { RawRecord } from '../../src/records/dataset-source.ts';
 import { connectionFor } from '../infra/connection.ts';
 import { createCheckpointSchema, type CheckpointSchema } from './checkpoint-schema.ts';
 import { deleteTopics, readTopic, type TopicMessage } from './read-topic.ts';
@@ -199,7 +199,7 @@ describe('producer (real Kafka, PostgreSQL and the local API serving the real re
       RECALL_REPORT_FILE: report,
     };
     const args = ['produce', '--pipeline', 'since', '--api-url', api.url, '--topic', topic, '--since', '2023-06-01'];
-    const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', 'src/cli/recall.ts', ...args], {
+    const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', 'bin/recall.ts', ...args], {
       env,
     });
     let stdout = '';
@@ -328,7 +328,7 @@ describe('producer (real Kafka, PostgreSQL and the local API serving the real re
     const topic = newTopic('sigkill');
     const env = { ...process.env, ...(await connectionFor('kafka')), ...schema.env, RECALL_LOG_LEVEL: 'error' };
     const args = ['produce', '--pipeline', 'sigkill', '--api-url', api.url, '--topic', topic];
-    const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', 'src/cli/recall.ts', ...args], {
+    const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', 'bin/recall.ts', ...args], {
       env,
       stdio: 'ignore',
     });

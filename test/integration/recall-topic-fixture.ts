@@ -12,7 +12,7 @@ import {
   type PostgresSettings,
 } from '../../src/config/connection-settings.ts';
 import { idempotentProducer } from '../../src/kafka/idempotent-producer.ts';
-import { deadLetterTopic, SHEETS_TABLE_SUFFIX } from '../../src/pipeline-defaults.ts';
+import { deadLetterTopic, SHEETS_TABLE_SUFFIX } from '../../contract/pipeline-defaults.ts';
 import { canonicalRecordSchema } from '../../src/records/canonical-record.ts';
 import { recallMessage } from '../../src/records/recall-message.ts';
 import type { RecallRevision } from '../../src/records/recall-revision.ts';
@@ -112,7 +112,7 @@ export async function dropRecallTable(client: pg.ClientBase, table: string): Pro
 /**
  * The row the original pipeline kept for each reference: the last it saw in the API's order. For the
  * seven references two recall sheets share, that is the later sheet, which is also the one ours
- * keeps (src/sink/latest-rows.ts), so the table's answers are the original's.
+ * keeps (src/transform/latest-rows.ts), so the table's answers are the original's.
  */
 export function originalRowPerReference(): Map<string, Record<string, string | null>> {
   return lastRowPerReference(expectedRows());

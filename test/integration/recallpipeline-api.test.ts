@@ -7,10 +7,10 @@
  */
 import { ApiException, ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recallPipelineCrd } from '../../charts/api/crd.ts';
-import { API_GROUP, API_VERSION, CRD_NAME, PLURAL } from '../../charts/api/group.ts';
-import { invalidSpecCases } from '../../charts/api/invalid-specs.ts';
-import { parseRecallPipeline, type RecallPipelineInput } from '../../charts/api/recall-pipeline.ts';
+import { recallPipelineCrd } from '../../contract/recall-pipeline/crd.ts';
+import { API_GROUP, API_VERSION, CRD_NAME, PLURAL } from '../../contract/recall-pipeline/group.ts';
+import { invalidSpecCases } from '../invalid-specs.ts';
+import { parseRecallPipeline, type RecallPipelineInput } from '../../contract/recall-pipeline/recall-pipeline.ts';
 import { buildOperatorInstallObjects } from '../../charts/operator-install.ts';
 import { buildPipelineObjects, type KubernetesObject } from '../../charts/pipeline-chart.ts';
 import { samples } from '../../charts/samples/index.ts';

@@ -6,9 +6,9 @@ import type { KafkaMessage } from 'kafkajs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEAD_LETTER_HEADERS } from '../../src/consumer/dead-letter.ts';
 import { runConsumer } from '../../src/consumer/run-consumer.ts';
-import { deadLetterTopic } from '../../src/pipeline-defaults.ts';
+import { deadLetterTopic } from '../../contract/pipeline-defaults.ts';
 import type { RecallRevision } from '../../src/records/recall-revision.ts';
-import { ORIGINAL_COLUMNS } from '../../src/sink/recall-row.ts';
+import { ORIGINAL_COLUMNS } from '../../src/transform/recall-row.ts';
 import {
   originalRowPerReference,
   rowsDifferingFromOriginal,

@@ -7,14 +7,14 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { JOB_NODE_FLAGS, pipelineContainer } from '../../charts/pipeline-pod.ts';
 import { pipelineContext } from '../../charts/pipeline-context.ts';
-import { parseRecallPipeline } from '../../charts/api/recall-pipeline.ts';
+import { parseRecallPipeline } from '../../contract/recall-pipeline/recall-pipeline.ts';
 import {
   DEFAULT_PIPELINE_IMAGE,
   IMAGE_KUBECTL_RECALL_ENTRYPOINT,
   IMAGE_RECALL_ENTRYPOINT,
   PIPELINE_IMAGE_USER,
-} from '../../src/pipeline-defaults.ts';
-import { versions } from '../../src/versions.ts';
+} from '../../contract/pipeline-defaults.ts';
+import { versions } from '../../contract/versions.ts';
 
 const dockerfile = fs.readFileSync('Dockerfile', 'utf8');
 const instructions = dockerfile
@@ -49,10 +49,10 @@ describe('Dockerfile', () => {
   it('holds the compiled entry point every pod runs, and no TypeScript to run by mistake', () => {
     const ctx = pipelineContext(parseRecallPipeline({ metadata: { name: 'p', namespace: 'n' }, spec: {} }));
     expect(pipelineContainer(ctx, 'produce').command).toEqual(['node', ...JOB_NODE_FLAGS, IMAGE_RECALL_ENTRYPOINT]);
-    // Bundled from src/cli/recall.ts into dist/ by the build stage.
+    // Bundled from bin/recall.ts into dist/ by the build stage.
     const { scripts } = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
     expect(scripts.build).toMatch(
-      new RegExp(`esbuild src/cli/recall\\.ts .*--outdir=${IMAGE_RECALL_ENTRYPOINT.split('/')[0]}`),
+      new RegExp(`esbuild bin/recall\\.ts .*--outdir=${IMAGE_RECALL_ENTRYPOINT.split('/')[0]}`),
     );
     expect(instructions).toContain('RUN npm run build');
     expect(instructions).toContain('COPY --from=build /app/dist dist');

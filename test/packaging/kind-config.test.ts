@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { versions } from '../../src/versions.ts';
+import { versions } from '../../contract/versions.ts';
 import { CLUSTER_NAME } from '../infra/cluster/kind-cluster.ts';
 
 interface KindCluster {

@@ -10,7 +10,7 @@ import {
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { versions } from '../../src/versions.ts';
+import { versions } from '../../contract/versions.ts';
 import { connectionFor } from '../infra/connection.ts';
 import { envContext } from '../infra/context.ts';
 import { binDir } from '../infra/kubernetes-build.ts';

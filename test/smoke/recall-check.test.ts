@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { versions } from '../../src/versions.ts';
+import { versions } from '../../contract/versions.ts';
 import { connectionFor } from '../infra/connection.ts';
 
 const execFileAsync = promisify(execFile);
@@ -17,7 +17,7 @@ describe('recall check (the CLI against the real components)', () => {
       ...(await connectionFor('kafka')),
       ...(await connectionFor('kubernetes')),
     };
-    const { stdout } = await execFileAsync(process.execPath, ['src/cli/recall.ts', 'check'], { env });
+    const { stdout } = await execFileAsync(process.execPath, ['bin/recall.ts', 'check'], { env });
     expect(stdout).toMatch(new RegExp(`^ok {4}postgres: PostgreSQL ${versions.postgresMajor}\\.`, 'm'));
     expect(stdout).toMatch(/^ok {4}kafka: Kafka cluster \S+ with 1 broker\(s\)/m);
     expect(stdout).toMatch(
@@ -40,7 +40,7 @@ describe('recall check (the CLI against the real components)', () => {
       ].join('\n'),
     );
     const env = { ...process.env, KUBECONFIG: `${kubernetes.KUBECONFIG}${path.delimiter}${other}` };
-    const { stdout } = await execFileAsync(process.execPath, ['src/cli/recall.ts', 'check', '--only', 'kubernetes'], {
+    const { stdout } = await execFileAsync(process.execPath, ['bin/recall.ts', 'check', '--only', 'kubernetes'], {
       env,
     });
     expect(stdout).toMatch(/^ok {4}kubernetes: Kubernetes v\S+ at https:\/\/127\.0\.0\.1:(?!1\b)\d+/m);
@@ -49,7 +49,7 @@ describe('recall check (the CLI against the real components)', () => {
 
   it('fails with the setting and its value when one is malformed', async () => {
     const env = { ...process.env, KAFKA_BROKERS: 'no-port-here' };
-    const failure = await execFileAsync(process.execPath, ['src/cli/recall.ts', 'check', '--only', 'kafka'], {
+    const failure = await execFileAsync(process.execPath, ['bin/recall.ts', 'check', '--only', 'kafka'], {
       env,
     }).catch((error: unknown) => error as { code: number; stdout: string });
     expect(failure).toMatchObject({ code: 1 });

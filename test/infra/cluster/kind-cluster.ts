@@ -8,10 +8,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { DEFAULT_AIRFLOW_IMAGE } from '../../../charts/api/airflow-spec.ts';
-import { DEFAULT_POSTGRES_IMAGE } from '../../../charts/api/postgres-spec.ts';
+import { DEFAULT_AIRFLOW_IMAGE } from '../../../contract/recall-pipeline/airflow-spec.ts';
+import { DEFAULT_POSTGRES_IMAGE } from '../../../contract/recall-pipeline/postgres-spec.ts';
 import { DEFAULT_LEASE_NAME } from '../../../operator/operator.ts';
-import { DEFAULT_PIPELINE_IMAGE } from '../../../src/pipeline-defaults.ts';
+import { DEFAULT_PIPELINE_IMAGE } from '../../../contract/pipeline-defaults.ts';
 import { runDir, type EnvContext } from '../component.ts';
 import { binDir, buildAll as buildControlPlaneBinaries } from '../kubernetes-build.ts';
 import { until } from '../../until.ts';

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { versions } from '../../../src/versions.ts';
+import { versions } from '../../../contract/versions.ts';
 import { artifactsDir, type EnvContext } from '../component.ts';
 import {
   buildBinaries,

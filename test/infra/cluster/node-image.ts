@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 
-import { versions } from '../../../src/versions.ts';
+import { versions } from '../../../contract/versions.ts';
 import type { EnvContext } from '../component.ts';
 import { binDir, buildAll as buildControlPlaneBinaries, goTool } from '../kubernetes-build.ts';
 import { until } from '../../until.ts';
@@ -78,7 +78,7 @@ export async function buildNodeImage(ctx: EnvContext): Promise<string> {
   const coredns = named('coredns');
   if (!coredns.endsWith(`:v${versions.coredns}`)) {
     throw new Error(
-      `kind node image: kubeadm deploys ${coredns}, but src/versions.ts pins CoreDNS ${versions.coredns}`,
+      `kind node image: kubeadm deploys ${coredns}, but contract/versions.ts pins CoreDNS ${versions.coredns}`,
     );
   }
 

@@ -8,10 +8,10 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { DEFAULT_AIRFLOW_IMAGE } from '../../../charts/api/airflow-spec.ts';
-import { DEFAULT_POSTGRES_IMAGE } from '../../../charts/api/postgres-spec.ts';
-import { DEFAULT_PIPELINE_IMAGE } from '../../../src/pipeline-defaults.ts';
-import { versions } from '../../../src/versions.ts';
+import { DEFAULT_AIRFLOW_IMAGE } from '../../../contract/recall-pipeline/airflow-spec.ts';
+import { DEFAULT_POSTGRES_IMAGE } from '../../../contract/recall-pipeline/postgres-spec.ts';
+import { DEFAULT_PIPELINE_IMAGE } from '../../../contract/pipeline-defaults.ts';
+import { versions } from '../../../contract/versions.ts';
 import { artifactsDir, type EnvContext } from '../component.ts';
 import { kafka } from '../kafka.ts';
 import { run } from '../process.ts';
@@ -98,6 +98,8 @@ const PROJECT_IMAGE_INPUTS = [
   '.dockerignore',
   'package.json',
   'package-lock.json',
+  'contract',
+  'bin',
   'src',
   'charts',
   'operator',

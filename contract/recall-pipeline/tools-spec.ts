@@ -1,6 +1,6 @@
 /** `spec.tools`: the web UIs the original docker-compose pipeline shipped, off unless asked for. */
 import { z } from 'zod';
-import { versions } from '../../src/versions.ts';
+import { versions } from '../versions.ts';
 import { image } from './field-formats.ts';
 
 export const DEFAULT_KAFKA_UI_IMAGE = `ghcr.io/kafbat/kafka-ui:${versions.kafkaUi}`;

@@ -4,7 +4,7 @@
  * becomes a canonical one. One implementation per dataset (rappelconso0-source.ts,
  * rappelconso-v2-source.ts).
  */
-import type { Dataset } from '../pipeline-defaults.ts';
+import type { Dataset } from '../../contract/pipeline-defaults.ts';
 
 /** A record exactly as the API returned it in `results`. */
 export type RawRecord = Record<string, unknown>;

@@ -7,7 +7,7 @@
  * Each subcommand is loaded only when it runs: a producer pod should not pay for the Kubernetes
  * client, nor the operator for the Explore client.
  */
-import type { Command } from './command.ts';
+import type { Command } from '../src/cli/command.ts';
 
 interface CommandEntry {
   /** One line for `recall help`, kept here so that listing the commands loads none of them. */
@@ -19,31 +19,31 @@ interface CommandEntry {
 const commands: Readonly<Record<string, CommandEntry>> = {
   check: {
     summary: 'connect to PostgreSQL, Kafka and Kubernetes with the current settings and report',
-    load: async () => (await import('./check-command.ts')).checkCommand,
+    load: async () => (await import('../src/cli/check-command.ts')).checkCommand,
   },
   migrate: {
     summary: 'apply pending database migrations for a recall table (--table, default the original name)',
-    load: async () => (await import('../postgres/migrate-command.ts')).migrateCommand,
+    load: async () => (await import('../src/postgres/migrate-command.ts')).migrateCommand,
   },
   api: {
     summary: 'serve a JSONL file of recall records as a local RappelConso (Explore v2.1) API',
-    load: async () => (await import('../api-server/api-command.ts')).apiCommand,
+    load: async () => (await import('../src/local-explore-api/api-command.ts')).apiCommand,
   },
   produce: {
     summary: 'read new recalls from the RappelConso API and send them to Kafka, checkpointed in PostgreSQL',
-    load: async () => (await import('../producer/produce-command.ts')).produceCommand,
+    load: async () => (await import('../src/producer/produce-command.ts')).produceCommand,
   },
   consume: {
     summary: 'read the recall topic and upsert into the recall table (--pipeline NAME [--until-caught-up])',
-    load: async () => (await import('../consumer/consume-command.ts')).consumeCommand,
+    load: async () => (await import('../src/consumer/consume-command.ts')).consumeCommand,
   },
   pipeline: {
     summary: 'run the whole pipeline once: API → producer → Kafka → consumer → PostgreSQL (--data FILE for local data)',
-    load: async () => (await import('../pipeline/pipeline-command.ts')).pipelineCommand,
+    load: async () => (await import('../src/pipeline/pipeline-command.ts')).pipelineCommand,
   },
   operator: {
     summary: 'reconcile RecallPipelines into their Kafka topics, PostgreSQL, Airflow and Jobs (until SIGTERM)',
-    load: async () => (await import('../../operator/operator-command.ts')).operatorCommand,
+    load: async () => (await import('../operator/operator-command.ts')).operatorCommand,
   },
 };
 

@@ -1,6 +1,6 @@
 /** `spec.airflow`: Airflow 3, whose DAG runs the producer and the consumer on a schedule. */
 import { z } from 'zod';
-import { versions } from '../../src/versions.ts';
+import { versions } from '../versions.ts';
 import { image, sqlIdentifier } from './field-formats.ts';
 import { resourcesSchema } from './resources-schema.ts';
 

@@ -1,4 +1,4 @@
-import type { Dataset } from '../pipeline-defaults.ts';
+import type { Dataset } from '../../contract/pipeline-defaults.ts';
 import type { DatasetSource } from './dataset-source.ts';
 import { rappelconso0Source } from './rappelconso0-source.ts';
 import { rappelconsoV2Source } from './rappelconso-v2-source.ts';

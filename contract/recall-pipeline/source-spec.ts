@@ -1,6 +1,6 @@
 /** `spec.source`: where the producer reads recalls (the RappelConso API, Opendatasoft Explore v2.1). */
 import { z } from 'zod';
-import { DATASETS, DEFAULT_API_URL, DEFAULT_DATASET } from '../../src/pipeline-defaults.ts';
+import { DATASETS, DEFAULT_API_URL, DEFAULT_DATASET } from '../pipeline-defaults.ts';
 
 /** The Explore v2.1 API returns at most 100 records per page. */
 export const MAX_PAGE_SIZE = 100;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { recallPipelineCrd } from './crd.ts';
-import { invalidSpecCases } from './invalid-specs.ts';
+import { invalidSpecCases } from '../../test/invalid-specs.ts';
 
 type Schema = {
   type?: string;

@@ -1,6 +1,6 @@
 /** `spec.jobs`: the producer and consumer pods, as Jobs and as the pods Airflow launches. */
 import { z } from 'zod';
-import { DEFAULT_PIPELINE_IMAGE } from '../../src/pipeline-defaults.ts';
+import { DEFAULT_PIPELINE_IMAGE } from '../pipeline-defaults.ts';
 import { image } from './field-formats.ts';
 import { resourcesSchema } from './resources-schema.ts';
 

@@ -3,8 +3,8 @@
  * external server reached with credentials from a Secret the user provides.
  */
 import { z } from 'zod';
-import { DEFAULT_TABLE, MAX_TABLE_NAME_LENGTH, SHEETS_TABLE_SUFFIX } from '../../src/pipeline-defaults.ts';
-import { versions } from '../../src/versions.ts';
+import { DEFAULT_TABLE, MAX_TABLE_NAME_LENGTH, SHEETS_TABLE_SUFFIX } from '../pipeline-defaults.ts';
+import { versions } from '../versions.ts';
 import { withCrossFieldRules, type CrossFieldRule } from './cross-field-rule.ts';
 import { dnsSubdomain, image, quantity, sqlIdentifier } from './field-formats.ts';
 import { resourcesSchema } from './resources-schema.ts';

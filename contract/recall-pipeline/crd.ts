@@ -1,6 +1,6 @@
 /**
  * The RecallPipeline CustomResourceDefinition, generated from the zod schemas: the OpenAPI v3
- * schema with descriptions, defaults and CEL rules all come from charts/api/spec-schema.ts and
+ * schema with descriptions, defaults and CEL rules all come from contract/recall-pipeline/spec-schema.ts and
  * status-schema.ts.
  */
 import { z } from 'zod';

@@ -6,9 +6,9 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_DATASET, type Dataset } from '../pipeline-defaults.ts';
-import type { RawRecord } from '../source/dataset-source.ts';
-import { datasetSource } from '../source/dataset-sources.ts';
+import { DEFAULT_DATASET, type Dataset } from '../../contract/pipeline-defaults.ts';
+import type { RawRecord } from '../records/dataset-source.ts';
+import { datasetSource } from '../records/dataset-sources.ts';
 import { EXPLORE_PATH, MAX_OFFSET_PLUS_LIMIT, MAX_PAGE_SIZE } from '../source/explore-limits.ts';
 import { ApiError, invalidParameter, odsqlError } from './api-error.ts';
 import { FaultInjector, type Fault } from './fault-injector.ts';

@@ -3,7 +3,7 @@
  * values, so its queries keep their answers; then typed columns that this project adds.
  * src/postgres/migrations/0001_recall_table.sql and 0003_recall_sheets.sql create the same columns.
  */
-import type { Dataset } from '../pipeline-defaults.ts';
+import type { Dataset } from '../../contract/pipeline-defaults.ts';
 
 export const ORIGINAL_COLUMNS = [
   'reference_fiche',

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import type { DatasetSource, RawRecord } from '../source/dataset-source.ts';
+import type { DatasetSource, RawRecord } from '../records/dataset-source.ts';
 import { publicationInstant } from '../source/publication-time.ts';
 import { odsqlError } from './api-error.ts';
 import { DATE_LITERAL_FORMS, dateLiteralInstant, type Comparison } from './where-clause.ts';

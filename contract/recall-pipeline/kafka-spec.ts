@@ -4,7 +4,7 @@
  * because a structural CRD schema cannot express oneOf over object shapes.
  */
 import { z } from 'zod';
-import { DEFAULT_TOPIC } from '../../src/pipeline-defaults.ts';
+import { DEFAULT_TOPIC } from '../pipeline-defaults.ts';
 import { withCrossFieldRules, type CrossFieldRule } from './cross-field-rule.ts';
 import { dnsLabel, hostPort, quantity, topicName } from './field-formats.ts';
 import { resourcesSchema } from './resources-schema.ts';

@@ -7,17 +7,9 @@ import { parseArgs } from 'node:util';
 import { untilStopped } from '../cli/until-stopped.ts';
 import type { Command } from '../cli/command.ts';
 import { createLogger } from '../logging/logger.ts';
-import { DATASETS, DEFAULT_DATASET, type Dataset } from '../pipeline-defaults.ts';
+import { parseDataset } from '../../contract/pipeline-defaults.ts';
 import { EXPLORE_PATH } from '../source/explore-limits.ts';
 import { startRecallApi } from './recall-api.ts';
-
-export function parseDataset(value: string | undefined, flag = '--dataset'): Dataset {
-  if (value === undefined) return DEFAULT_DATASET;
-  if (!(DATASETS as readonly string[]).includes(value)) {
-    throw new Error(`${flag}="${value}": expected one of ${DATASETS.join(', ')}`);
-  }
-  return value as Dataset;
-}
 
 function parsePort(value: string | undefined): number {
   if (value === undefined) return 0;
@@ -49,7 +41,7 @@ export const apiCommand: Command = {
       strict: true,
     });
     if (values.data === undefined) throw new Error('--data is required: a JSONL file of records in the API shape');
-    const logger = createLogger('api-server');
+    const logger = createLogger('local-explore-api');
     const api = await startRecallApi({
       dataFile: values.data,
       port: parsePort(values.port),

@@ -1,6 +1,6 @@
 /**
  * The RecallPipeline spec: the single source from which the CRD's schema, its defaults and CEL
- * rules (charts/api/crd.ts) and the TypeScript types are generated.
+ * rules (contract/recall-pipeline/crd.ts) and the TypeScript types are generated.
  */
 import { z } from 'zod';
 import { airflowSpecSchema } from './airflow-spec.ts';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RawRecord } from '../source/dataset-source.ts';
+import type { RawRecord } from '../records/dataset-source.ts';
 import { startRecallApi, type RecallApi } from './recall-api.ts';
 import { RAPPELCONSO0_RECORDS, RAPPELCONSO_V2_SAMPLE } from '../../test/real-data.ts';
 

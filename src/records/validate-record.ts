@@ -2,7 +2,7 @@
  * A raw record through its dataset's mapping and the canonical schema: either a canonical record
  * or the reason it is not one, naming each bad field (with the raw field it came from) and value.
  */
-import { canonicalRecordSchema, type CanonicalRecord } from '../records/canonical-record.ts';
+import { canonicalRecordSchema, type CanonicalRecord } from './canonical-record.ts';
 import type { DatasetSource, RawRecord } from './dataset-source.ts';
 
 export interface FieldProblem {

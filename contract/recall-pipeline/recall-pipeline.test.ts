@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_API_URL, DEFAULT_DATASET, DEFAULT_TABLE, DEFAULT_TOPIC } from '../../src/pipeline-defaults.ts';
-import { invalidSpecCases } from './invalid-specs.ts';
+import { DEFAULT_API_URL, DEFAULT_DATASET, DEFAULT_TABLE, DEFAULT_TOPIC } from '../pipeline-defaults.ts';
+import { invalidSpecCases } from '../../test/invalid-specs.ts';
 import { InvalidRecallPipelineError, parseRecallPipeline } from './recall-pipeline.ts';
 
 function rejection(spec: unknown, name = 'sample'): InvalidRecallPipelineError {

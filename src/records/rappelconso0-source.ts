@@ -2,7 +2,7 @@
  * `rappelconso0`, the original dataset: its fields are the canonical ones, so mapping is picking
  * them (a field the API left out reads as null; validation decides whether that is acceptable).
  */
-import { canonicalRecordSchema } from '../records/canonical-record.ts';
+import { canonicalRecordSchema } from './canonical-record.ts';
 import type { DatasetSource, RawRecord } from './dataset-source.ts';
 
 const canonicalFields = Object.keys(canonicalRecordSchema.shape);

@@ -11,6 +11,15 @@ export const DATASETS = ['rappelconso0', 'rappelconso-v2-gtin-espaces'] as const
 export type Dataset = (typeof DATASETS)[number];
 export const DEFAULT_DATASET: Dataset = 'rappelconso0';
 
+/** A dataset named on the command line (`flag`), or the default when none is. */
+export function parseDataset(value: string | undefined, flag = '--dataset'): Dataset {
+  if (value === undefined) return DEFAULT_DATASET;
+  if (!(DATASETS as readonly string[]).includes(value)) {
+    throw new Error(`${flag}="${value}": expected one of ${DATASETS.join(', ')}`);
+  }
+  return value as Dataset;
+}
+
 /** The original pipeline's topic and table names. */
 export const DEFAULT_TOPIC = 'rappel_conso';
 export const DEFAULT_TABLE = 'rappel_conso_table';
@@ -36,7 +45,7 @@ export const DEFAULT_PIPELINE_IMAGE = 'ghcr.io/rappelconso/recall-pipeline-opera
 
 /**
  * The `recall` command inside the image, for every pod (operator, Jobs, Airflow's tasks): one
- * bundle of src/cli/recall.ts and its dependencies (`npm run build`, esbuild). Loading the
+ * bundle of bin/recall.ts and its dependencies (`npm run build`, esbuild). Loading the
  * TypeScript source and node_modules file by file costs a short-lived Job about twice the
  * start-up time and 10-35 MB more resident memory (bench/suites/startup.ts).
  */

@@ -4,7 +4,7 @@
  * schema and CEL rules and the zod schema are held to the same cases. Every cross-field rule has
  * at least one case, which quotes the rule's message in `apiserverSays` (crd.test.ts checks it).
  */
-import type { RecallPipelineSpecInput } from './spec-schema.ts';
+import type { RecallPipelineSpecInput } from '../contract/recall-pipeline/spec-schema.ts';
 
 export interface InvalidSpecCase {
   readonly title: string;
