@@ -28,6 +28,7 @@ export default defineConfig({
             'airflow/**/*.test.ts',
             'test/infra/**/*.test.ts',
             'test/packaging/**/*.test.ts',
+            'test/architecture/**/*.test.ts',
             ...E2E_HELPER_TESTS,
           ],
         },

@@ -7,7 +7,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DAG_SOURCE_FILE } from '../charts/airflow-dag.ts';
+
+/** The DAG, from the package root. */
+export const DAG_SOURCE_FILE = 'airflow/dags/recall_pipeline.py';
 
 /** The nearest folder above `from` that holds package.json. */
 export function packageRoot(from: string): string {

@@ -49,7 +49,7 @@ export const OPERATOR_NODE_FLAGS: readonly string[] = [
 const CHILD_VERBS = ['list', 'watch', 'create', 'patch', 'delete'];
 
 /**
- * What the operator may do, resource by resource, each verb one it uses (operator/kube-api.ts says
+ * What the operator may do, resource by resource, each verb one it uses (operator/runtime/kube-api.ts says
  * which HTTP method each call is); the integration test operator-rbac runs it under exactly these.
  */
 export const operatorRules: k8s.PolicyRule[] = [

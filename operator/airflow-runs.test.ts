@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AIRFLOW_STEP_POD } from '../charts/airflow-dag.ts';
 import { airflowRuns, airflowRunToRecord, lostAirflowRun, planAirflowRun, stepPodOutcome } from './airflow-runs.ts';
-import type { JsonObject } from './kube-api.ts';
+import type { JsonObject } from './runtime/kube-api.ts';
 import type { LastRun } from './runs.ts';
 
 const RUN = 'scheduled__2026-12-01T06:00:00+00:00';

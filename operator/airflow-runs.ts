@@ -7,7 +7,7 @@
 import { AIRFLOW_STEP_POD } from '../charts/airflow-dag.ts';
 import { RUN_STEPS, type RunStep } from '../charts/jobs-construct.ts';
 import { parseRunReport } from '../contract/run-report.ts';
-import type { JsonObject } from './kube-api.ts';
+import type { JsonObject } from './runtime/kube-api.ts';
 import type { RunReports } from './run-reports.ts';
 import { withReports } from './run-reports.ts';
 import { finishedRun, runningCondition, type JobOutcome, type LastRun, type RunPlan } from './runs.ts';

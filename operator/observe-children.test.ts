@@ -3,7 +3,7 @@ import { parseRecallPipeline } from '../contract/recall-pipeline/recall-pipeline
 import { buildPipelineObjects, type KubernetesObject } from '../charts/pipeline-chart.ts';
 import { pipelineContext } from '../charts/pipeline-context.ts';
 import { minimalSample } from '../charts/samples/minimal.ts';
-import type { JsonObject } from './kube-api.ts';
+import type { JsonObject } from './runtime/kube-api.ts';
 import { airflowCondition, databaseCondition, kafkaCondition, readyCondition } from './observe-children.ts';
 
 const ctx = pipelineContext(parseRecallPipeline(minimalSample));

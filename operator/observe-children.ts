@@ -7,7 +7,7 @@
 import type { KubernetesObject } from '../charts/pipeline-chart.ts';
 import type { PipelineContext } from '../charts/pipeline-context.ts';
 import type { ObservedCondition } from './conditions.ts';
-import type { JsonObject } from './kube-api.ts';
+import type { JsonObject } from './runtime/kube-api.ts';
 
 export type LiveLookup = (desired: KubernetesObject) => JsonObject | undefined;
 

@@ -15,7 +15,7 @@ import { untilStopped } from '../src/cli/until-stopped.ts';
 import { kubernetesSettings } from '../src/config/connection-settings.ts';
 import { settingsError, type SettingsError } from '../src/config/settings-error.ts';
 import { createLogger } from '../src/logging/logger.ts';
-import { defaultElectionTimings } from './leader-election.ts';
+import { defaultElectionTimings } from './runtime/leader-election.ts';
 import { DEFAULT_LEASE_NAME, startOperator } from './operator.ts';
 
 const USAGE = `usage: recall operator [options]

@@ -7,17 +7,21 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { ContextOptions } from '../charts/pipeline-context.ts';
 import { createLogger, type Logger } from '../src/logging/logger.ts';
-import { loadClusterAccess, type ClusterAccess } from './cluster-access.ts';
-import { EventRecorder } from './event-recorder.ts';
+import { loadClusterAccess, type ClusterAccess } from './runtime/cluster-access.ts';
+import { EventRecorder } from './runtime/event-recorder.ts';
 import { ExternalTopics } from './external-topics.ts';
-import { startHealthServer, type HealthServer } from './health-server.ts';
-import { KubeApi, WRITE_VERBS, type JsonObject } from './kube-api.ts';
-import { defaultElectionTimings, LeaderElector, type LeaderElectionOptions } from './leader-election.ts';
+import { startHealthServer, type HealthServer } from './runtime/health-server.ts';
+import { KubeApi, WRITE_VERBS, type JsonObject } from './runtime/kube-api.ts';
+import { defaultElectionTimings, LeaderElector, type LeaderElectionOptions } from './runtime/leader-election.ts';
 import { createOperatorMetrics, type OperatorMetrics } from './metrics.ts';
-import { ObjectCaches } from './object-caches.ts';
+import { OPERATOR_KINDS, PIPELINE_KIND } from './owned-kinds.ts';
+import { PIPELINE_WATCHES } from './pipeline-watches.ts';
+import { KubeCluster } from './runtime/cluster.ts';
+import { kindKey } from './runtime/kinds.ts';
+import { ObjectCaches } from './runtime/object-caches.ts';
 import { ownerKey, pipelineKey } from './pipeline-key.ts';
 import { Reconciler } from './reconciler.ts';
-import { WorkQueue } from './work-queue.ts';
+import { WorkQueue } from './runtime/work-queue.ts';
 
 export const DEFAULT_LEASE_NAME = 'recall-pipeline-operator';
 
@@ -76,9 +80,12 @@ export async function startOperator(options: OperatorOptions = {}): Promise<Runn
     typeof options.kubeconfig === 'object' ? options.kubeconfig : await loadClusterAccess(options.kubeconfig);
   const metrics = createOperatorMetrics({ processMetrics: options.processMetrics ?? false });
   const identity = `${process.env.POD_NAME ?? os.hostname()}-${randomBytes(3).toString('hex')}`;
-  const api = new KubeApi(access, (verb) => {
-    metrics.apiRequests.inc({ verb });
-    if (WRITE_VERB_SET.has(verb)) metrics.apiWrites.inc({ verb });
+  const api = new KubeApi(access, {
+    kinds: OPERATOR_KINDS,
+    onRequest: (verb) => {
+      metrics.apiRequests.inc({ verb });
+      if (WRITE_VERB_SET.has(verb)) metrics.apiWrites.inc({ verb });
+    },
   });
   const topics = new ExternalTopics(log);
   const electionEnabled = options.leaderElection !== undefined && options.leaderElection !== false;
@@ -115,23 +122,24 @@ export async function startOperator(options: OperatorOptions = {}): Promise<Runn
   };
   const enqueueAll = () => {
     if (!leading || !caches.synced) return;
-    for (const pipeline of caches.pipelines.list()) {
+    for (const pipeline of caches.list(PIPELINE_KIND)) {
       queue.add(pipelineKey(pipeline.metadata!.namespace!, pipeline.metadata!.name!));
     }
   };
   const caches: ObjectCaches = new ObjectCaches(
     access,
     api,
+    PIPELINE_WATCHES,
     {
-      onPipeline: (pipeline, deleted) => {
-        const key = pipelineKey(pipeline.metadata!.namespace!, pipeline.metadata!.name!);
+      onEvent: (kind, object, deleted) => {
+        if (kindKey(kind) !== kindKey(PIPELINE_KIND)) return enqueue(ownerKey(object));
+        const key = pipelineKey(object.metadata!.namespace!, object.metadata!.name!);
         if (deleted) {
           queue.forget(key);
           reconciler.forget(key);
         }
         enqueue(key);
       },
-      onChild: (child) => enqueue(ownerKey(child)),
       onError: (what, error, restartInMs) =>
         log.warn({ err: error, informer: what, restartInMs }, 'informer restarting'),
     },
@@ -140,10 +148,9 @@ export async function startOperator(options: OperatorOptions = {}): Promise<Runn
       ...(options.relistPeriodMs === undefined ? {} : { relistPeriodMs: options.relistPeriodMs }),
     },
   );
+  const cluster = new KubeCluster(api, caches, new EventRecorder(api, identity, log));
   const reconciler = new Reconciler({
-    api,
-    caches,
-    events: new EventRecorder(api, identity, log),
+    cluster,
     topics,
     log,
     chartOptions: options.chartOptions ?? {},
@@ -209,7 +216,7 @@ export async function startOperator(options: OperatorOptions = {}): Promise<Runn
     isReady: () => caches.synced,
     resync: enqueueAll,
     idle: () => queue.idle(),
-    cached: (kind, namespace, name) => caches.object(kind, namespace, name),
+    cached: (kind, namespace, name) => cluster.cached(kind, namespace, name),
     async stop() {
       if (stopping) return;
       stopping = true;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildPipelineObjects, buildRunJob } from '../charts/pipeline-chart.ts';
 import { fullSample } from '../charts/samples/full.ts';
-import { collectionPath, kindKey, objectPath, OWNED_KINDS } from './owned-kinds.ts';
+import { OWNED_KINDS } from './owned-kinds.ts';
+import { collectionPath, kindKey, objectPath } from './runtime/kinds.ts';
 
 describe('owned kinds', () => {
   it('covers every kind the charts emit, in every mode', () => {

@@ -1,6 +1,6 @@
 /** A pipeline's queue key, `namespace/name`, as Kubernetes' own controllers key objects. */
 import { PIPELINE_ANNOTATION } from '../charts/labels.ts';
-import type { JsonObject } from './kube-api.ts';
+import type { JsonObject } from './runtime/kube-api.ts';
 
 export function pipelineKey(namespace: string, name: string): string {
   return `${namespace}/${name}`;

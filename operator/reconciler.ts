@@ -28,11 +28,11 @@ import { pipelineContext, type ContextOptions, type PipelineContext } from '../c
 import { pipelineTopics } from '../charts/topics.ts';
 import type { Logger } from '../src/logging/logger.ts';
 import type { ObservedCondition } from './conditions.ts';
-import { desiredMatchesLive } from './desired-matches-live.ts';
-import type { EventRecorder } from './event-recorder.ts';
+import { desiredMatchesLive } from './runtime/desired-matches-live.ts';
 import type { ExternalTopics } from './external-topics.ts';
-import { isApiError, type JsonObject, type KubeApi } from './kube-api.ts';
-import { PIPELINE_KIND, type ObjectCaches } from './object-caches.ts';
+import type { Cluster } from './runtime/cluster.ts';
+import { isApiError, type JsonObject } from './runtime/kube-api.ts';
+import { kindKey } from './runtime/kinds.ts';
 import {
   airflowCondition,
   databaseCondition,
@@ -40,7 +40,8 @@ import {
   readyCondition,
   type ExternalTopicsState,
 } from './observe-children.ts';
-import { kindKey, objectPath, OWNED_KINDS } from './owned-kinds.ts';
+import { JOB_KIND, OWNED_KINDS, PIPELINE_KIND } from './owned-kinds.ts';
+import { airflowStepPods } from './pipeline-watches.ts';
 import { nextStatus, normalized, sameStatus, type Observation } from './pipeline-status.ts';
 import { ownerKey, pipelineKey, splitKey } from './pipeline-key.ts';
 import type { PipelineMetrics } from './pipeline-metrics.ts';
@@ -56,10 +57,8 @@ const EXTERNAL_RECHECK_MS = 30_000;
 const REPLACED_JOB_RECHECK_MS = 1_000;
 
 export interface ReconcilerDeps {
-  api: KubeApi;
-  caches: ObjectCaches;
-  events: EventRecorder;
-  topics: ExternalTopics;
+  cluster: Cluster;
+  topics: Pick<ExternalTopics, 'ensure'>;
   log: Logger;
   chartOptions: ContextOptions;
   requeueAfter: (key: string, delayMs: number) => void;
@@ -95,9 +94,9 @@ export class Reconciler {
   }
 
   async reconcile(key: string): Promise<void> {
-    const { caches } = this.#deps;
+    const { cluster } = this.#deps;
     const { namespace, name } = splitKey(key);
-    const cached = caches.pipeline(namespace, name);
+    const cached = cluster.cached(PIPELINE_KIND, namespace, name);
     if (!cached || cached.metadata?.deletionTimestamp) {
       // The garbage collector deletes the children through their owner references.
       this.forget(key);
@@ -119,7 +118,7 @@ export class Reconciler {
     const failures = await this.#applyAll(pipeline, desired);
     const external = await this.#externalTopics(key, ctx);
     const live = (object: KubernetesObject) =>
-      caches.child(object, object.metadata.namespace ?? namespace, object.metadata.name);
+      cluster.cached(object, object.metadata.namespace ?? namespace, object.metadata.name);
     const infrastructure = [
       kafkaCondition(ctx, desired, live, external),
       databaseCondition(ctx, desired, live),
@@ -145,19 +144,19 @@ export class Reconciler {
     });
     await this.#deleteShownAirflowPods(ctx, lastRun.lastRun);
     if (failures.length > 0) {
-      await this.#deps.events.record(pipeline, 'Warning', 'ApplyFailed', failures.join('; '));
+      await cluster.record(pipeline, 'Warning', 'ApplyFailed', failures.join('; '));
       throw new Error(`${key}: ${failures.length} object(s) could not be applied: ${failures.join('; ')}`);
     }
   }
 
   /** Applies what differs from the cache; returns the failures, one line each. */
   async #applyAll(pipeline: JsonObject, desired: readonly KubernetesObject[]): Promise<string[]> {
-    const { api, caches, events } = this.#deps;
+    const { cluster } = this.#deps;
     const applied: string[] = [];
     const failures: string[] = [];
     for (const object of desired) {
       const namespace = object.metadata.namespace!;
-      const live = caches.child(object, namespace, object.metadata.name);
+      const live = cluster.cached(object, namespace, object.metadata.name);
       try {
         const generate = keysToGenerate(object);
         if (generate) {
@@ -167,18 +166,18 @@ export class Reconciler {
           }
           const owner = live && ownershipChange(object, live, pipeline.metadata?.uid);
           if (owner) {
-            await api.mergePatch(live, owner.patch);
+            await cluster.mergePatch(live, owner.patch);
             applied.push(`${describe(object)} (${owner.change})`);
           }
           continue;
         }
         if (live && desiredMatchesLive(object, live)) continue;
-        await api.apply(object);
+        await cluster.apply(object);
         applied.push(describe(object));
       } catch (error) {
         if (object.kind === 'Job' && live && isApiError(error, 422)) {
           // A Job's pod template is immutable: replace the Job; the next reconcile creates it anew.
-          await api.delete(live);
+          await cluster.delete(live);
           this.#deps.requeueAfter(pipelineKey(namespace, pipeline.metadata!.name!), REPLACED_JOB_RECHECK_MS);
           applied.push(`${describe(object)} (replaced)`);
           continue;
@@ -187,7 +186,7 @@ export class Reconciler {
       }
     }
     if (applied.length > 0) {
-      await events.record(pipeline, 'Normal', 'Applied', `applied ${applied.length} object(s): ${applied.join(', ')}`);
+      await cluster.record(pipeline, 'Normal', 'Applied', `applied ${applied.length} object(s): ${applied.join(', ')}`);
     }
     return failures;
   }
@@ -195,7 +194,7 @@ export class Reconciler {
   /** Creates `object`; false when it already exists (a cache that has not seen it yet). */
   async #createIfAbsent(object: JsonObject): Promise<boolean> {
     try {
-      await this.#deps.api.create(object);
+      await this.#deps.cluster.create(object);
       return true;
     } catch (error) {
       if (isApiError(error, 409)) return false;
@@ -223,17 +222,13 @@ export class Reconciler {
     const now = new Date();
     const uid = pipeline.metadata?.uid;
     const jobOf = (step: RunStep, run: number): JsonObject | undefined => {
-      const job = this.#deps.caches.child(
-        { apiVersion: 'batch/v1', kind: 'Job' },
-        ctx.namespace,
-        runJobName(ctx, step, run),
-      );
+      const job = this.#deps.cluster.cached(JOB_KIND, ctx.namespace, runJobName(ctx, step, run));
       return job && controlledBy(job, uid) ? job : undefined;
     };
     const airflow = this.#airflowPlan(ctx, lastRun, now);
     if (airflow) {
       if (airflow.event) {
-        await this.#deps.events.record(pipeline, airflow.event.type, airflow.event.reason, airflow.event.message);
+        await this.#deps.cluster.record(pipeline, airflow.event.type, airflow.event.reason, airflow.event.message);
       }
       return airflow;
     }
@@ -249,9 +244,7 @@ export class Reconciler {
     if (current && plan.ensure) {
       const job = runJob(ctx, plan.ensure, current.number);
       if (!(await this.#createIfAbsent(job))) {
-        const existing = await this.#deps.api.get<JsonObject>(
-          objectPath({ apiVersion: 'batch/v1', plural: 'jobs' }, ctx.namespace, job.metadata.name),
-        );
+        const existing = await this.#deps.cluster.get(JOB_KIND, ctx.namespace, job.metadata.name);
         if (!controlledBy(existing, uid)) {
           throw new Error(
             `Job ${job.metadata.name} exists and is not this pipeline's (an earlier pipeline of the same name?); waiting for it to go`,
@@ -264,15 +257,15 @@ export class Reconciler {
         const job = jobOf(step, current.number);
         const suspended = (job?.spec as { suspend?: boolean } | undefined)?.suspend ?? false;
         if (job && jobOutcome(job, now).state === 'running' && suspended !== ctx.spec.suspend) {
-          await this.#deps.api.mergePatch(job, { spec: { suspend: ctx.spec.suspend } });
+          await this.#deps.cluster.mergePatch(job, { spec: { suspend: ctx.spec.suspend } });
         }
       }
     }
-    if (plan.event) await this.#deps.events.record(pipeline, plan.event.type, plan.event.reason, plan.event.message);
+    if (plan.event) await this.#deps.cluster.record(pipeline, plan.event.type, plan.event.reason, plan.event.message);
     if (current && plan.reportsToRead?.length) {
       const reports: RunReports = {};
       for (const step of plan.reportsToRead) {
-        const report = await readRunReport(this.#deps.api, ctx.namespace, runJobName(ctx, step, current.number));
+        const report = await readRunReport(this.#deps.cluster, ctx.namespace, runJobName(ctx, step, current.number));
         if (report?.step === 'produce') reports.produce = report;
         if (report?.step === 'consume') reports.consume = report;
       }
@@ -291,7 +284,7 @@ export class Reconciler {
     now: Date,
   ): (RunPlan & { reports?: RunReports }) | undefined {
     if (lastRun && lastRun.completionTime === undefined && lastRun.runner !== 'Airflow') return undefined;
-    const run = airflowRunToRecord(lastRun, airflowRuns(this.#deps.caches.airflowStepPods(ctx.namespace, ctx.name)));
+    const run = airflowRunToRecord(lastRun, airflowRuns(airflowStepPods(this.#deps.cluster, ctx.namespace, ctx.name)));
     if (run) return { ...planAirflowRun(lastRun, run), reports: run.reports };
     if (lastRun?.runner === 'Airflow' && lastRun.completionTime === undefined) return lostAirflowRun(lastRun, now);
     return undefined;
@@ -300,13 +293,13 @@ export class Reconciler {
   /** Once a finished Airflow run is in the status, its pods have told all they had to. */
   async #deleteShownAirflowPods(ctx: PipelineContext, lastRun: LastRun | undefined): Promise<void> {
     if (lastRun?.runner !== 'Airflow' || lastRun.completionTime === undefined) return;
-    const shown = airflowRuns(this.#deps.caches.airflowStepPods(ctx.namespace, ctx.name)).find(
+    const shown = airflowRuns(airflowStepPods(this.#deps.cluster, ctx.namespace, ctx.name)).find(
       (run) => run.id === lastRun.airflowRunId,
     );
     // A pod Airflow is not done with is a retry of a step after all: it stays until it is.
     for (const pod of (shown?.pods ?? []).filter(airflowDoneWith)) {
       try {
-        await this.#deps.api.delete(pod);
+        await this.#deps.cluster.delete(pod);
       } catch (error) {
         if (!isApiError(error, 404)) throw error;
       }
@@ -324,13 +317,13 @@ export class Reconciler {
     const wanted = new Set(desired.map((object) => `${kindKey(object)}/${object.metadata.name}`));
     const pruned: string[] = [];
     for (const kind of OWNED_KINDS) {
-      for (const live of this.#deps.caches.children(kind, namespace)) {
+      for (const live of this.#deps.cluster.cachedList(kind, namespace)) {
         if (ownerKey(live) !== key || !controlledBy(live, pipeline.metadata?.uid)) continue;
         if (wanted.has(`${kindKey(kind)}/${live.metadata?.name}`)) continue;
         const run = live.metadata?.labels?.[RUN_LABEL];
         if (run !== undefined && run === String(currentRun)) continue;
         try {
-          await this.#deps.api.delete(live);
+          await this.#deps.cluster.delete(live);
           pruned.push(describe(live));
         } catch (error) {
           if (!isApiError(error, 404) && !isApiError(error, 409)) throw error;
@@ -338,7 +331,7 @@ export class Reconciler {
       }
     }
     if (pruned.length > 0) {
-      await this.#deps.events.record(
+      await this.#deps.cluster.record(
         pipeline,
         'Normal',
         'Pruned',
@@ -359,7 +352,7 @@ export class Reconciler {
       lastRun: previous?.lastRun,
     });
     // Only a new spec can fix it, and a new spec triggers a reconcile: no retry, no Event storm.
-    if (wrote) await this.#deps.events.record(pipeline, 'Warning', 'InvalidSpec', error.message);
+    if (wrote) await this.#deps.cluster.record(pipeline, 'Warning', 'InvalidSpec', error.message);
   }
 
   /** The pipeline's status, or what this replica wrote if the cache has not caught up with it yet. */
@@ -390,7 +383,7 @@ export class Reconciler {
       return false;
     }
     const { name, namespace } = pipeline.metadata as { name: string; namespace: string };
-    await this.#deps.api.applyStatus(objectPath(PIPELINE_KIND, namespace, name), {
+    await this.#deps.cluster.applyStatus(PIPELINE_KIND, {
       apiVersion: API_GROUP_VERSION,
       kind: KIND,
       metadata: { name, namespace },
@@ -402,9 +395,9 @@ export class Reconciler {
     const readyNow = status.conditions?.find((condition) => condition.type === 'Ready');
     // Becoming ready, and ceasing to be, are news; not being ready yet while provisioning is not.
     if (readyNow?.status === 'True' && readyBefore?.status !== 'True') {
-      await this.#deps.events.record(pipeline, 'Normal', 'Ready', readyNow.message);
+      await this.#deps.cluster.record(pipeline, 'Normal', 'Ready', readyNow.message);
     } else if (readyBefore?.status === 'True' && readyNow?.status === 'False' && readyNow.reason !== 'InvalidSpec') {
-      await this.#deps.events.record(pipeline, 'Warning', readyNow.reason, readyNow.message);
+      await this.#deps.cluster.record(pipeline, 'Warning', readyNow.reason, readyNow.message);
     }
     return true;
   }

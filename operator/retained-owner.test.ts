@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildPipelineObjects, type KubernetesObject } from '../charts/pipeline-chart.ts';
-import type { JsonObject } from './kube-api.ts';
+import type { JsonObject } from './runtime/kube-api.ts';
 import { ownershipChange } from './retained-owner.ts';
 
 const uid = 'new-uid';

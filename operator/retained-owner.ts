@@ -6,7 +6,7 @@
  */
 import type { KubernetesObject } from '../charts/pipeline-chart.ts';
 import { PIPELINE_ANNOTATION, RETAIN_LABEL } from '../charts/labels.ts';
-import type { JsonObject } from './kube-api.ts';
+import type { JsonObject } from './runtime/kube-api.ts';
 
 export interface OwnershipChange {
   readonly change: 'adopted' | 'released';

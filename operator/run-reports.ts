@@ -4,8 +4,8 @@
  * moves on, so a steady pipeline still costs no request.
  */
 import { parseRunReport, type RunReport } from '../contract/run-report.ts';
-import type { JsonObject, KubeApi } from './kube-api.ts';
-import { collectionPath } from './owned-kinds.ts';
+import { POD_KIND } from './owned-kinds.ts';
+import type { Cluster } from './runtime/cluster.ts';
 import type { LastRun } from './runs.ts';
 
 type ProduceReport = Extract<RunReport, { step: 'produce' }>;
@@ -21,13 +21,14 @@ interface ContainerStatus {
 }
 
 /** The report of a Job's pod that ended well; undefined when no pod left one (gone, or failed). */
-export async function readRunReport(api: KubeApi, namespace: string, jobName: string): Promise<RunReport | undefined> {
+export async function readRunReport(
+  cluster: Cluster,
+  namespace: string,
+  jobName: string,
+): Promise<RunReport | undefined> {
   // The Job controller labels its pods with the Job's name.
-  const pods = await api.list<JsonObject>(
-    collectionPath({ apiVersion: 'v1', plural: 'pods' }, namespace),
-    `batch.kubernetes.io/job-name=${jobName}`,
-  );
-  for (const pod of pods.items) {
+  const pods = await cluster.list(POD_KIND, namespace, `batch.kubernetes.io/job-name=${jobName}`);
+  for (const pod of pods) {
     const statuses = (pod.status as { containerStatuses?: ContainerStatus[] } | undefined)?.containerStatuses ?? [];
     for (const status of statuses) {
       const terminated = status.state?.terminated;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JsonObject } from './kube-api.ts';
+import type { JsonObject } from './runtime/kube-api.ts';
 import { jobOutcome, planRun, requestedRun, type JobOutcome, type LastRun, type RunInput } from './runs.ts';
 
 const now = new Date('2026-01-02T03:04:05.678Z');

@@ -7,7 +7,7 @@ import { RUN_NOW_ANNOTATION } from '../contract/recall-pipeline/group.ts';
 import type { RecallPipelineStatus } from '../contract/recall-pipeline/status-schema.ts';
 import type { RunStep } from '../charts/jobs-construct.ts';
 import type { ObservedCondition } from './conditions.ts';
-import type { JsonObject } from './kube-api.ts';
+import type { JsonObject } from './runtime/kube-api.ts';
 
 export type LastRun = NonNullable<RecallPipelineStatus['lastRun']>;
 

@@ -3,7 +3,7 @@
  * ~/.kube/config, else the pod's service account (the plugin runs in our image, which has no
  * kubectl); --context, else the current one; -n, else the context's namespace, else "default".
  *
- * client-node's KubeConfig rather than the operator's leaner operator/cluster-access.ts: a command
+ * client-node's KubeConfig rather than the operator's leaner operator/runtime/cluster-access.ts: a command
  * that runs for seconds can pay the memory, and it brings exec, port-forward and logs over the
  * apiserver's WebSockets, and every login a kubeconfig may hold (exec plugins, OIDC...).
  */

@@ -6,10 +6,11 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
-import https from 'node:https';
 import path from 'node:path';
 
 import { versions } from '../../contract/versions.ts';
+import { loadClusterAccess } from '../../operator/runtime/cluster-access.ts';
+import { KubeApi, KubeApiError } from '../../operator/runtime/kube-api.ts';
 import { until } from '../until.ts';
 import { type Component, type ComponentStatus, type ConnectionEnv, type EnvContext, runDir } from './component.ts';
 import { binDir, buildAll, kubeCommands } from './kubernetes-build.ts';
@@ -47,9 +48,8 @@ export const kubernetes: Component = {
     const dir = runDir(ctx, 'kubernetes');
     const previous = readJson<State>(stateFile(dir));
     if (previous && daemons.every((name) => runningPid(dir, name) !== undefined)) {
-      const pki = pkiFiles(path.join(dir, 'pki'));
       // All processes are up: give a control plane that is still booting a moment before judging it.
-      const ready = await until(() => isReady(pki, previous), 'kube-apiserver', {
+      const ready = await until(() => isReady(previous), 'kube-apiserver', {
         timeoutMs: 30_000,
         intervalMs: 100,
       }).catch(() => false);
@@ -105,7 +105,7 @@ export const kubernetes: Component = {
     // The serviceaccount controller creating `default` proves the controller-manager is working.
     await untilDaemon(
       daemon('kube-controller-manager'),
-      async () => (await get(pki, state, '/api/v1/namespaces/default/serviceaccounts/default')).status === 200,
+      () => answers(state, '/api/v1/namespaces/default/serviceaccounts/default'),
       'kube-controller-manager to create the default ServiceAccount',
       { timeoutMs: 120_000, intervalMs: 250 },
     );
@@ -130,9 +130,8 @@ export const kubernetes: Component = {
     if (down.length > 0) {
       return { running: false, detail: `${down.join(', ')} exited; see ${logFile(dir, down[0] ?? 'etcd')}` };
     }
-    const pki = pkiFiles(path.join(dir, 'pki'));
     const pidList = pids.map(([name, pid]) => `${name} ${pid}`).join(', ');
-    if (!(await isReady(pki, state).catch(() => false))) {
+    if (!(await isReady(state).catch(() => false))) {
       return { running: false, detail: `${apiserverUrl(state)} not ready (pids: ${pidList})` };
     }
     return { running: true, detail: `${apiserverUrl(state)} (pids: ${pidList})` };
@@ -145,13 +144,13 @@ async function startApiServer(ctx: EnvContext, state: State, pki: Pki): Promise<
   const dir = runDir(ctx, 'kubernetes');
   const daemon = { dir, name: 'kube-apiserver' };
   startDaemon({ ...daemon, command: path.join(binDir(ctx), 'kube-apiserver'), args: apiserverArgs(state, pki) });
-  await untilDaemon(daemon, () => isReady(pki, state), 'kube-apiserver /readyz', {
+  await untilDaemon(daemon, () => isReady(state), 'kube-apiserver /readyz', {
     timeoutMs: 120_000,
     intervalMs: 250,
   });
   await untilDaemon(
     daemon,
-    async () => (await get(pki, state, '/api/v1/namespaces/default')).status === 200,
+    () => answers(state, '/api/v1/namespaces/default'),
     'kube-apiserver to create the default namespace',
     { timeoutMs: 60_000, intervalMs: 250 },
   );
@@ -291,29 +290,28 @@ async function etcdHealthy(state: State): Promise<boolean> {
   });
 }
 
-async function isReady(pki: Pki, state: State): Promise<boolean> {
-  const response = await get(pki, state, '/readyz');
-  return response.status === 200;
+async function isReady(state: State): Promise<boolean> {
+  return answers(state, '/readyz');
 }
 
-/** A GET as the admin user; the apiserver needs a client certificate, which fetch() cannot send. */
-async function get(pki: Pki, state: State, urlPath: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const request = https.get(
-      `${apiserverUrl(state)}${urlPath}`,
-      {
-        ca: fs.readFileSync(pki.caCert),
-        cert: fs.readFileSync(pki.adminCert),
-        key: fs.readFileSync(pki.adminKey),
-        timeout: 5000,
-      },
-      (response) => {
-        let body = '';
-        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-      },
-    );
-    request.on('timeout', () => request.destroy(new Error(`GET ${urlPath} timed out`)));
-    request.on('error', reject);
-  });
+/** One client per kubeconfig: each holds a keep-alive connection pool. */
+const clients = new Map<string, Promise<KubeApi>>();
+
+/**
+ * Whether the apiserver answers `urlPath` with success, asked as the admin user through the
+ * project's client; an unreachable apiserver throws, which the waits retry.
+ */
+async function answers(state: State, urlPath: string): Promise<boolean> {
+  let client = clients.get(state.kubeconfig);
+  if (!client) {
+    client = loadClusterAccess(state.kubeconfig).then((access) => new KubeApi(access));
+    clients.set(state.kubeconfig, client);
+  }
+  try {
+    await (await client).get(urlPath);
+    return true;
+  } catch (error) {
+    if (error instanceof KubeApiError) return false;
+    throw error;
+  }
 }

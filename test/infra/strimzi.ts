@@ -8,19 +8,18 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import yaml from 'js-yaml';
 import {
   ApiextensionsV1Api,
   CustomObjectsApi,
   KubeConfig,
-  KubernetesObjectApi,
-  PatchStrategy,
-  loadYaml,
   type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
 import { versions } from '../../contract/versions.ts';
 import { artifactsDir, type Component, type EnvContext } from './component.ts';
 import { javaAtLeast } from './java.ts';
 import { classpath, fetchJars } from './maven.ts';
+import { adminApi } from '../admin-api.ts';
 import { until } from '../until.ts';
 import { run } from './process.ts';
 
@@ -105,8 +104,12 @@ async function generateCrds(ctx: EnvContext, libs: string): Promise<void> {
   fs.writeFileSync(done, `${new Date().toISOString()}\n`);
 }
 
+/**
+ * A CRD as its file says, read with js-yaml: client-node's loadYaml maps it onto its models, which
+ * rename schema keys (`enum` becomes `_enum`) that the apiserver would then refuse.
+ */
 function readCrd(file: string): V1CustomResourceDefinition {
-  return loadYaml<V1CustomResourceDefinition>(fs.readFileSync(file, 'utf8'));
+  return yaml.load(fs.readFileSync(file, 'utf8')) as V1CustomResourceDefinition;
 }
 
 function kubeConfig(ctx: EnvContext): KubeConfig | undefined {
@@ -175,10 +178,11 @@ export const strimzi: Component = {
       throw new Error('Strimzi CRDs need the Kubernetes control plane (KUBECONFIG is not set); start it first');
     }
     await strimzi.provision(ctx);
-    const objects = config.makeApiClient(KubernetesObjectApi);
+    const api = await adminApi(config, fieldManager);
     for (const file of strimziCrdFiles(ctx)) {
-      // Server-side apply: idempotent, and takes over fields from an earlier install without conflict errors.
-      await objects.patch(readCrd(file), undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply);
+      // Server-side apply, byte for byte: idempotent, and takes over fields from an earlier install
+      // without conflict errors.
+      await api.apply(readCrd(file));
     }
     await until(
       async () => {

@@ -17,7 +17,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { AIRFLOW_STEP_POD } from '../../charts/airflow-dag.ts';
 import { PIPELINE_ANNOTATION } from '../../charts/labels.ts';
 import { airflowRuns } from '../../operator/airflow-runs.ts';
-import type { JsonObject } from '../../operator/kube-api.ts';
+import type { JsonObject } from '../../operator/runtime/kube-api.ts';
 import type { RunReport } from '../../contract/run-report.ts';
 import { connectionFor } from '../infra/connection.ts';
 import {

@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadClusterAccess } from '../../operator/cluster-access.ts';
-import { KubeApi, KubeApiError } from '../../operator/kube-api.ts';
+import { loadClusterAccess } from '../../operator/runtime/cluster-access.ts';
+import { KubeApi, KubeApiError } from '../../operator/runtime/kube-api.ts';
 import { connectionFor } from '../infra/connection.ts';
 import { mountServiceAccount, type MountedServiceAccount } from './mounted-service-account.ts';
 import { loadConfig } from './operator-fixture.ts';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadClusterAccess, type ClusterAccess } from '../../operator/cluster-access.ts';
-import { KubeApi } from '../../operator/kube-api.ts';
-import { LeaderElector } from '../../operator/leader-election.ts';
+import { loadClusterAccess, type ClusterAccess } from '../../operator/runtime/cluster-access.ts';
+import { KubeApi } from '../../operator/runtime/kube-api.ts';
+import { LeaderElector } from '../../operator/runtime/leader-election.ts';
 import { connectionFor } from '../infra/connection.ts';
 import { until } from '../until.ts';
 
@@ -33,8 +33,10 @@ describe('leader election on a real Lease', () => {
   function candidate(identity: string, leaseName: string) {
     const state = { leading: false, transitions: 0, attempts: 0 };
     const elector = new LeaderElector(
-      new KubeApi(access, (verb) => {
-        if (verb === 'get') state.attempts += 1;
+      new KubeApi(access, {
+        onRequest: (verb) => {
+          if (verb === 'get') state.attempts += 1;
+        },
       }),
       { namespace, leaseName, identity, ...timings },
       {

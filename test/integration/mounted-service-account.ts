@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type * as k8s from '@kubernetes/client-node';
-import { loadClusterAccess, type AccessSources, type ClusterAccess } from '../../operator/cluster-access.ts';
+import { loadClusterAccess, type AccessSources, type ClusterAccess } from '../../operator/runtime/cluster-access.ts';
 
 export interface MountedServiceAccount {
   /** Where loadClusterAccess looks inside the pod: its environment, an empty home, the mount. */

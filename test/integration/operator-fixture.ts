@@ -18,14 +18,13 @@ import { recallPipelineCrd } from '../../contract/recall-pipeline/crd.ts';
 import type { RecallPipelineStatus } from '../../contract/recall-pipeline/status-schema.ts';
 import { API_GROUP, API_VERSION, CRD_NAME, KIND, PLURAL } from '../../contract/recall-pipeline/group.ts';
 import type { RecallPipelineInput } from '../../contract/recall-pipeline/recall-pipeline.ts';
-import type { ClusterAccess } from '../../operator/cluster-access.ts';
-import { isApiError, type KubeApi } from '../../operator/kube-api.ts';
-import { objectPath, ownedKind } from '../../operator/owned-kinds.ts';
+import type { ClusterAccess } from '../../operator/runtime/cluster-access.ts';
+import { isApiError, type KubeApi } from '../../operator/runtime/kube-api.ts';
 import { startOperator, type RunningOperator } from '../../operator/operator.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { connectionFor } from '../infra/connection.ts';
 import { endPod } from './kubelet.ts';
-import { rawApplier } from './raw-apply.ts';
+import { adminApi } from '../admin-api.ts';
 import { until } from '../until.ts';
 
 export { until };
@@ -48,7 +47,7 @@ export function loadConfig(kubeconfig: string): k8s.KubeConfig {
  * for it here, not the first pipeline a test or benchmark times.
  */
 export async function installCrd(config: k8s.KubeConfig, crd = recallPipelineCrd()): Promise<void> {
-  await rawApplier(config, 'recall-operator-test')(crd);
+  await (await adminApi(config, 'recall-operator-test')).apply(crd);
   const api = config.makeApiClient(k8s.ApiextensionsV1Api);
   await until(async () => {
     const live = await api.readCustomResourceDefinition({ name: CRD_NAME });
@@ -426,7 +425,7 @@ export async function existsIn(
   object: { apiVersion: string; kind: string; metadata: { name: string } },
 ): Promise<boolean> {
   try {
-    await api.get(objectPath(ownedKind(object), namespace, object.metadata.name));
+    await api.read({ ...object, metadata: { name: object.metadata.name, namespace } });
     return true;
   } catch (error) {
     if (isApiError(error, 404)) return false;

@@ -11,15 +11,15 @@ import { buildOperatorInstallObjects, OPERATOR_NAME } from '../../charts/operato
 import { PIPELINE_SERIES } from '../../charts/monitoring/pipeline-series.ts';
 import { buildPipelineObjects, type KubernetesObject } from '../../charts/pipeline-chart.ts';
 import { minimalSample } from '../../charts/samples/minimal.ts';
-import { loadClusterAccess } from '../../operator/cluster-access.ts';
-import { KubeApi, KubeApiError } from '../../operator/kube-api.ts';
-import { PIPELINE_KIND } from '../../operator/object-caches.ts';
+import { loadClusterAccess } from '../../operator/runtime/cluster-access.ts';
+import { KubeApi, KubeApiError, type ObjectAddress } from '../../operator/runtime/kube-api.ts';
 import type { RunningOperator } from '../../operator/operator.ts';
-import { collectionPath } from '../../operator/owned-kinds.ts';
+import { PIPELINE_KIND } from '../../operator/owned-kinds.ts';
+import { collectionPath } from '../../operator/runtime/kinds.ts';
 import { connectionFor } from '../infra/connection.ts';
 import { mountServiceAccount, type MountedServiceAccount } from './mounted-service-account.ts';
 import { existsIn, installCrd, loadConfig, PipelineClient, startOperatorAs, until } from './operator-fixture.ts';
-import { rawApplier } from './raw-apply.ts';
+import { adminApi } from '../admin-api.ts';
 
 describe('operator watching namespaces a and b, with RoleBindings there alone (real apiserver, ServiceAccount token)', () => {
   const prefix = `op-ns-${randomUUID().slice(0, 8)}`;
@@ -58,7 +58,8 @@ describe('operator watching namespaces a and b, with RoleBindings there alone (r
 
     // The install's ServiceAccount, ClusterRoles and leader election, but not its ClusterRoleBinding:
     // the operator ClusterRole is bound in a and b only.
-    const apply = rawApplier(config, 'recall-operator-namespaces-test');
+    const writer = await adminApi(config, 'recall-operator-namespaces-test');
+    const apply = (object: ObjectAddress) => writer.apply(object);
     const install = buildOperatorInstallObjects({ namespace: system });
     for (const object of install) {
       if (['ServiceAccount', 'ClusterRole', 'Role', 'RoleBinding'].includes(object.kind)) await apply(object);

@@ -14,16 +14,16 @@ import { keysToGenerate } from '../../charts/generated-secret.ts';
 import { buildOperatorInstallObjects } from '../../charts/operator-install.ts';
 import { buildPipelineObjects, type KubernetesObject } from '../../charts/pipeline-chart.ts';
 import { minimalSample } from '../../charts/samples/minimal.ts';
-import { loadClusterAccess } from '../../operator/cluster-access.ts';
-import { KubeApi, KubeApiError } from '../../operator/kube-api.ts';
-import { PIPELINE_KIND } from '../../operator/object-caches.ts';
+import { loadClusterAccess } from '../../operator/runtime/cluster-access.ts';
+import { KubeApi, KubeApiError, type ObjectAddress } from '../../operator/runtime/kube-api.ts';
 import { DEFAULT_LEASE_NAME, type RunningOperator } from '../../operator/operator.ts';
-import { collectionPath, OWNED_KINDS } from '../../operator/owned-kinds.ts';
+import { OWNED_KINDS, PIPELINE_KIND } from '../../operator/owned-kinds.ts';
+import { collectionPath } from '../../operator/runtime/kinds.ts';
 import type { RunReport } from '../../contract/run-report.ts';
 import { connectionFor } from '../infra/connection.ts';
 import { mountServiceAccount, type MountedServiceAccount } from './mounted-service-account.ts';
 import { existsIn, installCrd, loadConfig, PipelineClient, startOperatorAs, until } from './operator-fixture.ts';
-import { rawApplier } from './raw-apply.ts';
+import { adminApi } from '../admin-api.ts';
 
 describe('operator with exactly the install’s RBAC (real apiserver, ServiceAccount token)', () => {
   const namespace = `op-rbac-${randomUUID().slice(0, 8)}`;
@@ -53,7 +53,8 @@ describe('operator with exactly the install’s RBAC (real apiserver, ServiceAcc
     admin = new KubeApi(await loadClusterAccess(KUBECONFIG));
 
     // The install's RBAC as it ships; only the cluster binding gets a name of this test's own.
-    const apply = rawApplier(config, 'recall-operator-rbac-test');
+    const writer = await adminApi(config, 'recall-operator-rbac-test');
+    const apply = (object: ObjectAddress) => writer.apply(object);
     const install = buildOperatorInstallObjects({ namespace });
     for (const object of install) {
       if (object.kind === 'ClusterRoleBinding') {

@@ -16,7 +16,8 @@ import { buildPipelineObjects, type KubernetesObject } from '../../charts/pipeli
 import { samples } from '../../charts/samples/index.ts';
 import { connectionFor } from '../infra/connection.ts';
 import { until } from '../until.ts';
-import { rawApplier, type RawApply } from './raw-apply.ts';
+import { adminApi } from '../admin-api.ts';
+import type { KubeApi, ObjectAddress } from '../../operator/runtime/kube-api.ts';
 
 const fieldManager = 'recall-charts-test';
 
@@ -38,7 +39,8 @@ async function rejection(call: Promise<unknown>): Promise<{ code: number; messag
 
 describe('RecallPipeline API and charts against the real control plane', () => {
   let config: KubeConfig;
-  let apply: RawApply;
+  let api: KubeApi;
+  const apply = (object: ObjectAddress, options?: { dryRun?: boolean }) => api.apply(object, options);
   let custom: CustomObjectsApi;
   let core: CoreV1Api;
   const namespace = `rp-charts-${process.pid}-${Date.now().toString(36)}`;
@@ -52,7 +54,7 @@ describe('RecallPipeline API and charts against the real control plane', () => {
     await connectionFor('strimzi');
     config = new KubeConfig();
     config.loadFromFile(env.KUBECONFIG ?? '');
-    apply = rawApplier(config, fieldManager);
+    api = await adminApi(config, fieldManager);
     custom = config.makeApiClient(CustomObjectsApi);
     core = config.makeApiClient(CoreV1Api);
 

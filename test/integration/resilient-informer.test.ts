@@ -1,7 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadClusterAccess } from '../../operator/cluster-access.ts';
-import { ResilientInformer } from '../../operator/resilient-informer.ts';
+import { loadClusterAccess } from '../../operator/runtime/cluster-access.ts';
+import { ResilientInformer } from '../../operator/runtime/resilient-informer.ts';
 import { componentEntry } from '../infra/components.ts';
 import { restartApiServer } from '../infra/kubernetes.ts';
 import { scratchEnvironment, type ScratchEnvironment } from '../infra/scratch-environment.ts';

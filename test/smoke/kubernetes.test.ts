@@ -1,12 +1,4 @@
-import {
-  ApiException,
-  CoreV1Api,
-  KubeConfig,
-  KubernetesObjectApi,
-  PatchStrategy,
-  type V1ConfigMap,
-  type V1Namespace,
-} from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, KubeConfig, type V1ConfigMap, type V1Namespace } from '@kubernetes/client-node';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +6,8 @@ import { versions } from '../../contract/versions.ts';
 import { connectionFor } from '../infra/connection.ts';
 import { envContext } from '../infra/context.ts';
 import { binDir } from '../infra/kubernetes-build.ts';
+import type { KubeApi } from '../../operator/runtime/kube-api.ts';
+import { adminApi } from '../admin-api.ts';
 import { until } from '../until.ts';
 
 const fieldManager = 'recall-smoke-test';
@@ -24,14 +18,14 @@ function isNotFound(error: unknown): boolean {
 
 describe('Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager built from source)', () => {
   let core: CoreV1Api;
-  let objects: KubernetesObjectApi;
+  let api: KubeApi;
   const namespaces: string[] = [];
 
   /** A namespace unique to this run, created by server-side apply and deleted after the tests. */
   async function createNamespace(purpose: string): Promise<string> {
     const name = `smoke-${purpose}-${process.pid}-${Date.now().toString(36)}`;
     const namespace: V1Namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
-    await objects.patch(namespace, undefined, undefined, fieldManager, undefined, PatchStrategy.ServerSideApply);
+    await api.apply(namespace);
     namespaces.push(name);
     return name;
   }
@@ -42,7 +36,7 @@ describe('Kubernetes control plane (etcd, kube-apiserver, kube-controller-manage
     const config = new KubeConfig();
     config.loadFromFile(env.KUBECONFIG);
     core = config.makeApiClient(CoreV1Api);
-    objects = KubernetesObjectApi.makeApiClient(config);
+    api = await adminApi(config, fieldManager);
   });
 
   afterAll(async () => {
@@ -67,7 +61,7 @@ describe('Kubernetes control plane (etcd, kube-apiserver, kube-controller-manage
       metadata: { name: 'recall-settings', namespace },
       data: { source: 'rappelconso', batchSize: '500' },
     };
-    await objects.patch(desired, undefined, undefined, fieldManager, undefined, PatchStrategy.ServerSideApply);
+    await api.apply(desired);
 
     const back = await core.readNamespacedConfigMap({ name: 'recall-settings', namespace });
     expect(back.data).toEqual({ source: 'rappelconso', batchSize: '500' });
@@ -77,14 +71,8 @@ describe('Kubernetes control plane (etcd, kube-apiserver, kube-controller-manage
     ]);
 
     // Applying again without a field removes it: the manager owns exactly what it last applied.
-    await objects.patch(
-      { ...desired, data: { source: 'rappelconso' } },
-      undefined,
-      undefined,
-      fieldManager,
-      undefined,
-      PatchStrategy.ServerSideApply,
-    );
+    const withoutBatchSize: V1ConfigMap = { ...desired, data: { source: 'rappelconso' } };
+    await api.apply(withoutBatchSize);
     const reapplied = await core.readNamespacedConfigMap({ name: 'recall-settings', namespace });
     expect(reapplied.data).toEqual({ source: 'rappelconso' });
   });

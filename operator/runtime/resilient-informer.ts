@@ -8,7 +8,7 @@ import type http from 'node:http';
 import type * as k8s from '@kubernetes/client-node';
 // The informer alone: the package's index would load every generated API client as well (see cluster-access.ts).
 import { makeInformer } from '@kubernetes/client-node/dist/informer.js';
-import { backoffMs, type Backoff } from '../src/retry/backoff.ts';
+import { backoffMs, type Backoff } from '../../src/retry/backoff.ts';
 import type { ClusterAccess } from './cluster-access.ts';
 import { connectionPool } from './kube-api.ts';
 

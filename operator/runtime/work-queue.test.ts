@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { until } from '../test/until.ts';
+import { until } from '../../test/until.ts';
 import { WorkQueue } from './work-queue.ts';
 
 /** A handler that records calls and lets the test decide when each one finishes. */

@@ -8,7 +8,7 @@
  * - Failures are retried with per-key exponential backoff; a success resets it.
  */
 
-import { backoffMs, type Backoff } from '../src/retry/backoff.ts';
+import { backoffMs, type Backoff } from '../../src/retry/backoff.ts';
 
 export interface WorkQueueOptions {
   /** How many keys may be reconciled at once. */

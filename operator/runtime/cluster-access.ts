@@ -110,7 +110,7 @@ function defaultSources(): AccessSources {
 }
 
 /** Access through a KubeConfig that client-node loaded (the files handed to it). */
-async function fromClientNodeConfig(config: k8s.KubeConfig): Promise<ClusterAccess> {
+export async function fromClientNodeConfig(config: k8s.KubeConfig): Promise<ClusterAccess> {
   const cluster = config.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig has no current cluster (check --kubeconfig or KUBECONFIG)');
   // Certificates and keys are resolved once, for the connection pool; credentials per request.

@@ -8,7 +8,7 @@
  * candidates can never both win.
  */
 import { isApiError, type KubeApi } from './kube-api.ts';
-import { collectionPath, objectPath } from './owned-kinds.ts';
+import { collectionPath, objectPath } from './kinds.ts';
 
 const LEASES = { apiVersion: 'coordination.k8s.io/v1', plural: 'leases' } as const;
 

@@ -1,9 +1,9 @@
 /**
- * Kubernetes Events (core/v1) about a pipeline, as `kubectl describe` shows them. An Event that
+ * Kubernetes Events (core/v1) about an object, as `kubectl describe` shows them. An Event that
  * cannot be written is logged and dropped: it must never fail a reconcile.
  */
 import { randomBytes } from 'node:crypto';
-import type { Logger } from '../src/logging/logger.ts';
+import type { Logger } from '../../src/logging/logger.ts';
 import { FIELD_MANAGER, type JsonObject, type KubeApi } from './kube-api.ts';
 
 export type EventType = 'Normal' | 'Warning';
@@ -26,7 +26,7 @@ export class EventRecorder {
     const { name = '', namespace = 'default', uid, resourceVersion } = about.metadata ?? {};
     const now = new Date().toISOString();
     const text = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 3)}...` : message;
-    this.#log.info({ pipeline: `${namespace}/${name}`, event: reason, type }, text);
+    this.#log.info({ object: `${about.kind}/${namespace}/${name}`, event: reason, type }, text);
     try {
       await this.#api.createEvent(namespace, {
         apiVersion: 'v1',
@@ -44,7 +44,10 @@ export class EventRecorder {
         count: 1,
       });
     } catch (error) {
-      this.#log.warn({ err: error, pipeline: `${namespace}/${name}`, event: reason }, 'could not record the event');
+      this.#log.warn(
+        { err: error, object: `${about.kind}/${namespace}/${name}`, event: reason },
+        'could not record the event',
+      );
     }
   }
 }
