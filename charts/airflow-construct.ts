@@ -10,11 +10,14 @@
 import { Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DEFAULT_POSTGRES_IMAGE } from '../contract/recall-pipeline/postgres-spec.ts';
+import type { AirflowSpec } from '../contract/recall-pipeline/airflow-spec.ts';
 import { DAG_FILE_NAME, POD_TEMPLATE_DIR, POD_TEMPLATE_FILES } from './airflow-dag.ts';
 import { airflowLogin } from './airflow-login.ts';
 import { generatedSecret } from './generated-secret.ts';
-import { postgresEnv, type PipelineContext } from './pipeline-context.ts';
+import type { RunStep } from './jobs-construct.ts';
+import { componentSelector, type Labels } from './labels.ts';
+import { objectName } from './names.ts';
+import { postgresEnv, type PipelineContext, type PostgresConnection } from './pipeline-context.ts';
 import { pipelinePodLabels, pipelinePodSpec } from './pipeline-pod.ts';
 import { containerSecurityContext, podSecurityContext, resourceRequirements, scratchVolume } from './security.ts';
 
@@ -83,31 +86,54 @@ const CREATE_DATABASE_SCRIPT = [
 ].join('\n');
 
 /** The names of a pipeline's Airflow objects; `kubectl recall` finds the UI's Service and login by them. */
-export function airflowObjectNames(ctx: Pick<PipelineContext, 'objectName'>) {
+export function airflowObjectNames(pipeline: string) {
+  const named = (suffix: string) => objectName(pipeline, suffix);
   return {
-    secret: ctx.objectName('airflow'),
-    serviceAccount: ctx.objectName('airflow'),
+    secret: named('airflow'),
+    serviceAccount: named('airflow'),
     // Not the name the per-pipeline Role's binding had: a binding's roleRef is immutable, so the
     // operator prunes that one (and its Role) and creates this one.
-    podLauncher: ctx.objectName('airflow-launcher'),
-    dags: ctx.objectName('airflow-dags'),
-    podTemplates: ctx.objectName('airflow-pod-templates'),
-    migrate: ctx.objectName('airflow-db-migrate'),
-    api: ctx.objectName('airflow-api-server'),
-    login: ctx.objectName('airflow-login'),
+    podLauncher: named('airflow-launcher'),
+    dags: named('airflow-dags'),
+    podTemplates: named('airflow-pod-templates'),
+    migrate: named('airflow-db-migrate'),
+    api: named('airflow-api-server'),
+    login: named('airflow-login'),
   };
 }
 
 type AirflowCommand = 'scheduler' | 'dag-processor' | 'triggerer' | 'api-server';
 
-export class AirflowConstruct extends Construct {
-  constructor(scope: Construct, id: string, ctx: PipelineContext) {
-    super(scope, id);
-    const { airflow } = ctx.spec;
-    if (!airflow.enabled) return;
+export interface AirflowProps {
+  /** The pipeline's name: objects are named after it, and the DAG's id is it. */
+  readonly pipeline: string;
+  /** The pipeline's namespace, where the scheduler's ServiceAccount is bound. */
+  readonly namespace: string;
+  /** The pipeline's labels; each component's selector is added to them. */
+  readonly labels: Labels;
+  /** `spec.airflow`: image, schedule, metadata database, resources. */
+  readonly settings: AirflowSpec;
+  /** `spec.suspend`: the DAG is paused while it is true. */
+  readonly suspended: boolean;
+  /** The DAG's Python source (airflow/dag-source.ts reads it). */
+  readonly dagSource: string;
+  /** KubernetesPodOperator's pod template of each step, as YAML. */
+  readonly podTemplates: Readonly<Record<RunStep, string>>;
+  /** The PostgreSQL server that holds the metadata database. */
+  readonly postgres: PostgresConnection;
+  /** An image with psql, which creates the metadata database: the managed server's own. */
+  readonly psqlImage: string;
+  /** Whether the generated keys and login outlive the pipeline, as the metadata database may. */
+  readonly retainSecrets: boolean;
+}
 
-    const names = airflowObjectNames(ctx);
-    const labelsOf = (component: string) => ({ ...ctx.labels, ...ctx.selector(component) });
+export class AirflowConstruct extends Construct {
+  constructor(scope: Construct, id: string, props: AirflowProps) {
+    super(scope, id);
+    const { settings: airflow, pipeline } = props;
+    const names = airflowObjectNames(pipeline);
+    const selectorOf = (component: string) => componentSelector(pipeline, component);
+    const labelsOf = (component: string) => ({ ...props.labels, ...selectorOf(component) });
     const labels = labelsOf(AIRFLOW_COMPONENT);
 
     generatedSecret(this, 'secret', {
@@ -119,14 +145,14 @@ export class AirflowConstruct extends Construct {
         [SECRET_KEYS.apiSecretKey]: 'alphanumeric-64',
       },
       // The Fernet key decrypts what Airflow stored in its metadata database.
-      retain: ctx.databaseOutlivesPipeline,
+      retain: props.retainSecrets,
     });
     const login = airflowLogin(this, 'login', {
       secretName: names.login,
       labels,
       airflowHome: AIRFLOW_HOME,
       // Kept with the metadata database it guards, like the keys above.
-      retain: ctx.databaseOutlivesPipeline,
+      retain: props.retainSecrets,
     });
 
     new k8s.KubeServiceAccount(this, 'service-account', {
@@ -136,23 +162,23 @@ export class AirflowConstruct extends Construct {
     new k8s.KubeRoleBinding(this, 'pod-launcher-binding', {
       metadata: { name: names.podLauncher, labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: AIRFLOW_POD_LAUNCHER_CLUSTER_ROLE },
-      subjects: [{ kind: 'ServiceAccount', name: names.serviceAccount, namespace: ctx.namespace }],
+      subjects: [{ kind: 'ServiceAccount', name: names.serviceAccount, namespace: props.namespace }],
     });
 
     new k8s.KubeConfigMap(this, 'dags', {
       metadata: { name: names.dags, labels },
-      data: { [DAG_FILE_NAME]: ctx.dagSource, [DAG_IGNORE_FILE]: DAG_IGNORE_PATTERNS },
+      data: { [DAG_FILE_NAME]: props.dagSource, [DAG_IGNORE_FILE]: DAG_IGNORE_PATTERNS },
     });
     new k8s.KubeConfigMap(this, 'pod-templates', {
       metadata: { name: names.podTemplates, labels },
       data: {
-        [POD_TEMPLATE_FILES.produce]: podTemplate(ctx, 'produce'),
-        [POD_TEMPLATE_FILES.consume]: podTemplate(ctx, 'consume'),
+        [POD_TEMPLATE_FILES.produce]: props.podTemplates.produce,
+        [POD_TEMPLATE_FILES.consume]: props.podTemplates.consume,
       },
     });
 
     const airflowDatabaseEnv: k8s.EnvVar[] = [
-      ...postgresEnv(ctx.postgresConnection, airflow.database),
+      ...postgresEnv(props.postgres, airflow.database),
       { name: 'AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_CMD', value: SQL_ALCHEMY_CONN_CMD },
     ];
     const fromSecret = (name: string, key: string): k8s.EnvVar => ({
@@ -228,9 +254,9 @@ export class AirflowConstruct extends Construct {
             initContainers: [
               {
                 name: 'create-database',
-                image: ctx.postgres.mode === 'managed' ? ctx.postgres.settings.image : DEFAULT_POSTGRES_IMAGE,
+                image: props.psqlImage,
                 command: ['sh', '-c', CREATE_DATABASE_SCRIPT],
-                env: [...postgresEnv(ctx.postgresConnection), { name: 'AIRFLOW_DATABASE', value: airflow.database }],
+                env: [...postgresEnv(props.postgres), { name: 'AIRFLOW_DATABASE', value: airflow.database }],
                 resources: resourceRequirements(airflow.resources),
                 securityContext: containerSecurityContext({ readOnlyRootFilesystem: true }),
                 volumeMounts: [tmp.mount],
@@ -254,10 +280,10 @@ export class AirflowConstruct extends Construct {
       },
     ) => {
       const component = `airflow-${command}`;
-      const selector = ctx.selector(component);
+      const selector = selectorOf(component);
       const containerEnv = options.env ?? env;
       new k8s.KubeDeployment(this, command, {
-        metadata: { name: ctx.objectName(component), labels: labelsOf(component) },
+        metadata: { name: objectName(pipeline, component), labels: labelsOf(component) },
         spec: {
           replicas: 1,
           // One scheduler at a time: LocalExecutor runs tasks in its pod.
@@ -280,11 +306,11 @@ export class AirflowConstruct extends Construct {
     // whose pod template is immutable.
     const dagEnv: k8s.EnvVar[] = [
       ...env,
-      { name: 'RECALL_PIPELINE', value: ctx.name },
+      { name: 'RECALL_PIPELINE', value: pipeline },
       { name: 'RECALL_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
       { name: 'RECALL_SCHEDULE', value: airflow.schedule },
       { name: 'RECALL_POD_TEMPLATE_DIR', value: POD_TEMPLATE_DIR },
-      { name: 'RECALL_SUSPENDED', value: String(ctx.spec.suspend) },
+      { name: 'RECALL_SUSPENDED', value: String(props.suspended) },
     ];
     deployment('scheduler', {
       env: dagEnv,
@@ -298,7 +324,7 @@ export class AirflowConstruct extends Construct {
       // keeps its scheduler, so the UI shows the DAG paused rather than a scheduler gone. Harmless
       // before the DAG's first parse: the command finds nothing to change and exits 0.
       initContainers: [
-        airflowContainer('apply-suspend', { args: ['dags', ctx.spec.suspend ? 'pause' : 'unpause', ctx.name] }, dagEnv),
+        airflowContainer('apply-suspend', { args: ['dags', props.suspended ? 'pause' : 'unpause', pipeline] }, dagEnv),
       ],
       pod: { serviceAccountName: names.serviceAccount, automountServiceAccountToken: true },
     });
@@ -321,7 +347,7 @@ export class AirflowConstruct extends Construct {
     new k8s.KubeService(this, 'api-server-service', {
       metadata: { name: names.api, labels: labelsOf('airflow-api-server') },
       spec: {
-        selector: ctx.selector('airflow-api-server'),
+        selector: selectorOf('airflow-api-server'),
         ports: [{ name: 'http', port: AIRFLOW_API_PORT, targetPort: k8s.IntOrString.fromString('http') }],
       },
     });
@@ -339,7 +365,7 @@ function jobCheckProbe(jobType: string): k8s.Probe {
 }
 
 /** A Pod manifest for KubernetesPodOperator's `pod_template_file`. */
-function podTemplate(ctx: PipelineContext, step: 'produce' | 'consume'): string {
+export function podTemplate(ctx: PipelineContext, step: RunStep): string {
   const pod = {
     apiVersion: 'v1',
     kind: 'Pod',

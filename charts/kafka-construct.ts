@@ -7,11 +7,12 @@ import { Construct } from 'constructs';
 import { STRIMZI_IMAGE_USER, TOPIC_OPERATOR_RESOURCES } from '../contract/pipeline-defaults.ts';
 import { versions } from '../contract/versions.ts';
 import type { Resources } from '../contract/recall-pipeline/resources-schema.ts';
-import { instanceSelector } from './labels.ts';
-import { KAFKA_PLAIN_PORT, type PipelineContext } from './pipeline-context.ts';
+import type { ManagedKafka } from '../contract/recall-pipeline/kafka-spec.ts';
+import type { Labels } from './labels.ts';
+import { KAFKA_PLAIN_PORT } from './pipeline-context.ts';
 import { containerSecurityContext, podSecurityContext } from './security.ts';
 import { STRIMZI_CLUSTER_LABEL, kafka, kafkaNodePool, kafkaTopic } from './strimzi-resources.ts';
-import { pipelineTopics } from './topics.ts';
+import type { TopicDefinition } from './topics.ts';
 
 /**
  * The security defaults of our own pods, for the pods Strimzi runs for a managed cluster: Strimzi
@@ -25,31 +26,43 @@ function strimziResources(resources: Resources) {
   return { requests: { ...resources.requests }, limits: { ...resources.limits } };
 }
 
-export class KafkaConstruct extends Construct {
-  constructor(scope: Construct, id: string, ctx: PipelineContext) {
-    super(scope, id);
-    const target = ctx.kafka;
-    if (target.mode === 'external') return;
+export interface KafkaProps {
+  /** The pipeline's labels. */
+  readonly labels: Labels;
+  /** The Strimzi cluster that serves the topics: the pipeline's own, or one it shares. */
+  readonly cluster: string;
+  /** The pipeline's two topics, each with the name of its KafkaTopic object. */
+  readonly topics: readonly (TopicDefinition & { readonly objectName: string })[];
+  /** A KRaft cluster of the pipeline's own; none when it uses a Strimzi cluster it shares. */
+  readonly managed?: {
+    readonly nodePool: string;
+    readonly settings: ManagedKafka;
+    /** Selects the only pods its listener lets in: the pipeline's. */
+    readonly clients: Labels;
+  };
+}
 
-    for (const topic of pipelineTopics(ctx)) {
+export class KafkaConstruct extends Construct {
+  constructor(scope: Construct, id: string, props: KafkaProps) {
+    super(scope, id);
+    const { cluster } = props;
+    for (const topic of props.topics) {
       kafkaTopic(
         this,
         `topic-${topic.role}`,
         {
-          // Named by role, not by topic: a topic name may hold "_" or capitals, which object names may not.
-          name: ctx.objectName(`topic-${topic.role}`),
-          labels: { ...ctx.labels, 'app.kubernetes.io/component': 'kafka', [STRIMZI_CLUSTER_LABEL]: target.cluster },
+          name: topic.objectName,
+          labels: { ...props.labels, 'app.kubernetes.io/component': 'kafka', [STRIMZI_CLUSTER_LABEL]: cluster },
         },
         { topicName: topic.name, partitions: topic.partitions, replicas: topic.replicas, config: { ...topic.config } },
       );
     }
-    if (target.mode === 'managed') this.managedCluster(ctx, target.cluster, target.nodePool);
+    if (props.managed) this.managedCluster(props.labels, cluster, props.managed);
   }
 
-  private managedCluster(ctx: PipelineContext, cluster: string, nodePool: string): void {
-    const settings = ctx.kafka.mode === 'managed' ? ctx.kafka.settings : undefined;
-    if (!settings) return;
-    const labels = { ...ctx.labels, 'app.kubernetes.io/component': 'kafka' };
+  private managedCluster(pipelineLabels: Labels, cluster: string, managed: NonNullable<KafkaProps['managed']>): void {
+    const { settings, nodePool } = managed;
+    const labels = { ...pipelineLabels, 'app.kubernetes.io/component': 'kafka' };
     // Internal topics cannot have more replicas than there are brokers.
     const replication = Math.min(3, settings.replicas);
     kafka(
@@ -66,7 +79,7 @@ export class KafkaConstruct extends Construct {
               type: 'internal',
               tls: false,
               // Strimzi writes the listener's NetworkPolicy; only this pipeline's pods may connect.
-              networkPolicyPeers: [{ podSelector: { matchLabels: instanceSelector(ctx.name) } }],
+              networkPolicyPeers: [{ podSelector: { matchLabels: managed.clients } }],
             },
           ],
           config: {

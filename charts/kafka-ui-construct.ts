@@ -1,7 +1,7 @@
 /** Kafka UI (kafbat), off by default as in the original pipeline: a Deployment and its Service. */
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import type { PipelineContext } from './pipeline-context.ts';
+import type { Labels } from './labels.ts';
 import { containerSecurityContext, scratchVolume } from './security.ts';
 import { webTool } from './web-tool.ts';
 
@@ -11,14 +11,24 @@ const PORT = 8080;
 /** The image's unprivileged `kafkaui` user. */
 const KAFKA_UI_RUN_AS = { user: 100, group: 101 };
 
+export interface KafkaUiProps {
+  /** Of the Deployment and its Service. */
+  readonly name: string;
+  /** The pipeline's labels; the selector is added to them. */
+  readonly labels: Labels;
+  readonly selector: Labels;
+  readonly image: string;
+  /** The name the UI shows for the cluster: the pipeline's. */
+  readonly clusterName: string;
+  /** `host:port,...` of the pipeline's Kafka. */
+  readonly bootstrapServers: string;
+}
+
 export class KafkaUiConstruct extends Construct {
-  constructor(scope: Construct, id: string, ctx: PipelineContext) {
+  constructor(scope: Construct, id: string, props: KafkaUiProps) {
     super(scope, id);
-    const { kafkaUi } = ctx.spec.tools;
-    if (!kafkaUi.enabled) return;
-    const name = ctx.objectName(KAFKA_UI_COMPONENT);
-    const selector = ctx.selector(KAFKA_UI_COMPONENT);
-    const labels = { ...ctx.labels, ...selector };
+    const { name, selector } = props;
+    const labels = { ...props.labels, ...selector };
     const tmp = scratchVolume('tmp', '/tmp');
 
     webTool(this, {
@@ -29,10 +39,10 @@ export class KafkaUiConstruct extends Construct {
       port: PORT,
       container: {
         name: KAFKA_UI_COMPONENT,
-        image: kafkaUi.image,
+        image: props.image,
         env: [
-          { name: 'KAFKA_CLUSTERS_0_NAME', value: ctx.name },
-          { name: 'KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS', value: ctx.bootstrapServers },
+          { name: 'KAFKA_CLUSTERS_0_NAME', value: props.clusterName },
+          { name: 'KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS', value: props.bootstrapServers },
           { name: 'DYNAMIC_CONFIG_ENABLED', value: 'false' },
         ],
         readinessProbe: {

@@ -5,25 +5,31 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { instanceSelector } from './labels.ts';
-import type { PipelineContext } from './pipeline-context.ts';
-import { POSTGRES_COMPONENT, POSTGRES_PORT } from './postgres-construct.ts';
+import type { Labels } from './labels.ts';
+import { POSTGRES_PORT } from './postgres-construct.ts';
+
+export interface NetworkPoliciesProps {
+  /** Of the policy fencing the managed PostgreSQL. */
+  readonly postgresPolicyName: string;
+  /** The pipeline's labels; the server's selector is added to them. */
+  readonly labels: Labels;
+  /** Selects the managed PostgreSQL's pod. */
+  readonly postgresSelector: Labels;
+  /** Selects every pod of the pipeline: the only clients let in. */
+  readonly pipelineSelector: Labels;
+}
 
 export class NetworkPoliciesConstruct extends Construct {
-  constructor(scope: Construct, id: string, ctx: PipelineContext) {
+  constructor(scope: Construct, id: string, props: NetworkPoliciesProps) {
     super(scope, id);
-    if (ctx.postgres.mode !== 'managed') return;
     new k8s.KubeNetworkPolicy(this, 'postgres', {
-      metadata: {
-        name: ctx.objectName('postgres-ingress'),
-        labels: { ...ctx.labels, ...ctx.selector(POSTGRES_COMPONENT) },
-      },
+      metadata: { name: props.postgresPolicyName, labels: { ...props.labels, ...props.postgresSelector } },
       spec: {
-        podSelector: { matchLabels: ctx.selector(POSTGRES_COMPONENT) },
+        podSelector: { matchLabels: props.postgresSelector },
         policyTypes: ['Ingress'],
         ingress: [
           {
-            from: [{ podSelector: { matchLabels: instanceSelector(ctx.name) } }],
+            from: [{ podSelector: { matchLabels: props.pipelineSelector } }],
             ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(POSTGRES_PORT) }],
           },
         ],

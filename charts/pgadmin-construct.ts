@@ -5,7 +5,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { generatedSecret } from './generated-secret.ts';
-import type { PipelineContext } from './pipeline-context.ts';
+import type { Labels } from './labels.ts';
+import type { PostgresConnection } from './pipeline-context.ts';
 import { containerSecurityContext, scratchVolume } from './security.ts';
 import { webTool } from './web-tool.ts';
 
@@ -16,15 +17,25 @@ const PASSWORD_KEY = 'password';
 /** The image's `pgadmin` user, which expects group 0. */
 const PGADMIN_RUN_AS = { user: 5050, group: 0 };
 
+export interface PgAdminProps {
+  /** Of the Deployment, its Service, the login Secret and the servers ConfigMap. */
+  readonly name: string;
+  /** The pipeline's labels; the selector is added to them. */
+  readonly labels: Labels;
+  readonly selector: Labels;
+  readonly image: string;
+  /** Login of the first user; the password is generated into the Secret. */
+  readonly email: string;
+  /** The database pgAdmin lists, under `serverName`. */
+  readonly connection: PostgresConnection;
+  readonly serverName: string;
+}
+
 export class PgAdminConstruct extends Construct {
-  constructor(scope: Construct, id: string, ctx: PipelineContext) {
+  constructor(scope: Construct, id: string, props: PgAdminProps) {
     super(scope, id);
-    const { pgAdmin } = ctx.spec.tools;
-    if (!pgAdmin.enabled) return;
-    const name = ctx.objectName(PGADMIN_COMPONENT);
-    const selector = ctx.selector(PGADMIN_COMPONENT);
-    const labels = { ...ctx.labels, ...selector };
-    const connection = ctx.postgresConnection;
+    const { name, selector, connection } = props;
+    const labels = { ...props.labels, ...selector };
 
     // pgAdmin keeps nothing beyond its pod, so its login need not outlive the pipeline.
     generatedSecret(this, 'password', { name, labels, keys: { [PASSWORD_KEY]: 'alphanumeric-32' }, retain: false });
@@ -32,7 +43,7 @@ export class PgAdminConstruct extends Construct {
     const servers = {
       Servers: {
         '1': {
-          Name: ctx.name,
+          Name: props.serverName,
           Group: 'RecallPipeline',
           Host: connection.host,
           Port: connection.port,
@@ -57,9 +68,9 @@ export class PgAdminConstruct extends Construct {
       port: PORT,
       container: {
         name: PGADMIN_COMPONENT,
-        image: pgAdmin.image,
+        image: props.image,
         env: [
-          { name: 'PGADMIN_DEFAULT_EMAIL', value: pgAdmin.email },
+          { name: 'PGADMIN_DEFAULT_EMAIL', value: props.email },
           { name: 'PGADMIN_DEFAULT_PASSWORD', valueFrom: { secretKeyRef: { name, key: PASSWORD_KEY } } },
           // An unprivileged port: the container holds no NET_BIND_SERVICE.
           { name: 'PGADMIN_LISTEN_PORT', value: String(PORT) },

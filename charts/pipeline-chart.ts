@@ -6,15 +6,17 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { API_GROUP_VERSION, KIND } from '../contract/recall-pipeline/group.ts';
 import { parseRecallPipeline } from '../contract/recall-pipeline/recall-pipeline.ts';
-import { AirflowConstruct } from './airflow-construct.ts';
-import { RunJobConstruct, type RunStep } from './jobs-construct.ts';
+import { DEFAULT_POSTGRES_IMAGE } from '../contract/recall-pipeline/postgres-spec.ts';
+import { AirflowConstruct, podTemplate } from './airflow-construct.ts';
+import { RunJobConstruct, runJobProps, type RunStep } from './jobs-construct.ts';
 import { KafkaConstruct } from './kafka-construct.ts';
-import { KafkaUiConstruct } from './kafka-ui-construct.ts';
-import { PIPELINE_ANNOTATION, RETAIN_LABEL } from './labels.ts';
+import { KAFKA_UI_COMPONENT, KafkaUiConstruct } from './kafka-ui-construct.ts';
+import { instanceSelector, PIPELINE_ANNOTATION, RETAIN_LABEL } from './labels.ts';
 import { NetworkPoliciesConstruct } from './network-policies-construct.ts';
-import { PgAdminConstruct } from './pgadmin-construct.ts';
+import { PGADMIN_COMPONENT, PgAdminConstruct } from './pgadmin-construct.ts';
 import { pipelineContext, type ContextOptions, type PipelineContext } from './pipeline-context.ts';
-import { PostgresConstruct } from './postgres-construct.ts';
+import { POSTGRES_COMPONENT, PostgresConstruct } from './postgres-construct.ts';
+import { pipelineTopics } from './topics.ts';
 
 /** A Kubernetes object as plain JSON, ready for server-side apply. */
 export interface KubernetesObject {
@@ -41,12 +43,71 @@ export interface KubernetesObject {
 export class PipelineChart extends Chart {
   constructor(scope: Construct, id: string, ctx: PipelineContext) {
     super(scope, id, { namespace: ctx.namespace, labels: ctx.labels, disableResourceNameHashes: true });
-    new KafkaConstruct(this, 'kafka', ctx);
-    new PostgresConstruct(this, 'postgres', ctx);
-    new NetworkPoliciesConstruct(this, 'network-policies', ctx);
-    new AirflowConstruct(this, 'airflow', ctx);
-    new KafkaUiConstruct(this, 'kafka-ui', ctx);
-    new PgAdminConstruct(this, 'pgadmin', ctx);
+    if (ctx.kafka.mode !== 'external') {
+      const { kafka } = ctx;
+      new KafkaConstruct(this, 'kafka', {
+        labels: ctx.labels,
+        cluster: kafka.cluster,
+        // Named by role, not by topic: a topic name may hold "_" or capitals, which object names may not.
+        topics: pipelineTopics(ctx).map((topic) => ({ ...topic, objectName: ctx.objectName(`topic-${topic.role}`) })),
+        ...(kafka.mode === 'managed' && {
+          managed: { nodePool: kafka.nodePool, settings: kafka.settings, clients: instanceSelector(ctx.name) },
+        }),
+      });
+    }
+    if (ctx.postgres.mode === 'managed') {
+      const postgresSelector = ctx.selector(POSTGRES_COMPONENT);
+      new PostgresConstruct(this, 'postgres', {
+        name: ctx.postgresName,
+        labels: ctx.labels,
+        selector: postgresSelector,
+        database: ctx.postgresConnection.database,
+        settings: ctx.postgres.settings,
+        retainPassword: ctx.databaseOutlivesPipeline,
+      });
+      new NetworkPoliciesConstruct(this, 'network-policies', {
+        postgresPolicyName: ctx.objectName('postgres-ingress'),
+        labels: ctx.labels,
+        postgresSelector,
+        pipelineSelector: instanceSelector(ctx.name),
+      });
+    }
+    if (ctx.spec.airflow.enabled) {
+      new AirflowConstruct(this, 'airflow', {
+        pipeline: ctx.name,
+        namespace: ctx.namespace,
+        labels: ctx.labels,
+        settings: ctx.spec.airflow,
+        suspended: ctx.spec.suspend,
+        dagSource: ctx.dagSource,
+        podTemplates: { produce: podTemplate(ctx, 'produce'), consume: podTemplate(ctx, 'consume') },
+        postgres: ctx.postgresConnection,
+        psqlImage: ctx.postgres.mode === 'managed' ? ctx.postgres.settings.image : DEFAULT_POSTGRES_IMAGE,
+        retainSecrets: ctx.databaseOutlivesPipeline,
+      });
+    }
+    const { kafkaUi, pgAdmin } = ctx.spec.tools;
+    if (kafkaUi.enabled) {
+      new KafkaUiConstruct(this, 'kafka-ui', {
+        name: ctx.objectName(KAFKA_UI_COMPONENT),
+        labels: ctx.labels,
+        selector: ctx.selector(KAFKA_UI_COMPONENT),
+        image: kafkaUi.image,
+        clusterName: ctx.name,
+        bootstrapServers: ctx.bootstrapServers,
+      });
+    }
+    if (pgAdmin.enabled) {
+      new PgAdminConstruct(this, 'pgadmin', {
+        name: ctx.objectName(PGADMIN_COMPONENT),
+        labels: ctx.labels,
+        selector: ctx.selector(PGADMIN_COMPONENT),
+        image: pgAdmin.image,
+        email: pgAdmin.email,
+        connection: ctx.postgresConnection,
+        serverName: ctx.name,
+      });
+    }
 
     ownByPipeline(this, ctx);
   }
@@ -86,7 +147,7 @@ export function runJob(ctx: PipelineContext, step: RunStep, run: number): Kubern
     labels: ctx.labels,
     disableResourceNameHashes: true,
   });
-  new RunJobConstruct(chart, step, ctx, step, run);
+  new RunJobConstruct(chart, step, runJobProps(ctx, step, run));
   ownByPipeline(chart, ctx);
   return chart.toJson()[0] as KubernetesObject;
 }

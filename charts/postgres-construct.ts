@@ -6,8 +6,10 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import type { ManagedPostgres } from '../contract/recall-pipeline/postgres-spec.ts';
 import { generatedSecret } from './generated-secret.ts';
-import { MANAGED_POSTGRES_USER, POSTGRES_PASSWORD_KEY, type PipelineContext } from './pipeline-context.ts';
+import type { Labels } from './labels.ts';
+import { MANAGED_POSTGRES_USER, POSTGRES_PASSWORD_KEY } from './pipeline-context.ts';
 import { containerSecurityContext, podSecurityContext, resourceRequirements, scratchVolume } from './security.ts';
 
 export const POSTGRES_COMPONENT = 'postgres';
@@ -20,20 +22,32 @@ const POSTGRES_RUN_AS = { user: 999, group: 999 };
 
 const DATA_DIR = '/var/lib/postgresql/data';
 
+export interface PostgresProps {
+  /** Of the StatefulSet, its headless Service (the host clients connect to) and the password Secret. */
+  readonly name: string;
+  /** The pipeline's labels; the component's selector is added to them. */
+  readonly labels: Labels;
+  /** Selects the server's pod among the pipeline's. */
+  readonly selector: Labels;
+  /** The database created at first start, owned by MANAGED_POSTGRES_USER. */
+  readonly database: string;
+  /** Image, resources, storage and onDelete, as `spec.postgres.managed` gives them. */
+  readonly settings: ManagedPostgres;
+  /** Whether the password Secret outlives the pipeline, as the data it unlocks may. */
+  readonly retainPassword: boolean;
+}
+
 export class PostgresConstruct extends Construct {
-  constructor(scope: Construct, id: string, ctx: PipelineContext) {
+  constructor(scope: Construct, id: string, props: PostgresProps) {
     super(scope, id);
-    if (ctx.postgres.mode !== 'managed') return;
-    const { settings } = ctx.postgres;
-    const name = ctx.postgresName;
-    const selector = ctx.selector(POSTGRES_COMPONENT);
-    const labels = { ...ctx.labels, ...selector };
+    const { name, selector, settings, database } = props;
+    const labels = { ...props.labels, ...selector };
 
     generatedSecret(this, 'password', {
       name,
       labels,
       keys: { [POSTGRES_PASSWORD_KEY]: 'alphanumeric-32' },
-      retain: ctx.databaseOutlivesPipeline,
+      retain: props.retainPassword,
     });
 
     new k8s.KubeService(this, 'service', {
@@ -49,12 +63,7 @@ export class PostgresConstruct extends Construct {
     const tmp = scratchVolume('tmp', '/tmp');
     const isReady: k8s.Probe = {
       exec: {
-        command: [
-          'pg_isready',
-          '--host=127.0.0.1',
-          `--username=${MANAGED_POSTGRES_USER}`,
-          `--dbname=${ctx.postgresConnection.database}`,
-        ],
+        command: ['pg_isready', '--host=127.0.0.1', `--username=${MANAGED_POSTGRES_USER}`, `--dbname=${database}`],
       },
       periodSeconds: 10,
       timeoutSeconds: 5,
@@ -80,7 +89,7 @@ export class PostgresConstruct extends Construct {
                 image: settings.image,
                 env: [
                   { name: 'POSTGRES_USER', value: MANAGED_POSTGRES_USER },
-                  { name: 'POSTGRES_DB', value: ctx.postgresConnection.database },
+                  { name: 'POSTGRES_DB', value: database },
                   { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name, key: POSTGRES_PASSWORD_KEY } } },
                   // A subdirectory, so the volume's lost+found does not make initdb refuse it.
                   { name: 'PGDATA', value: `${DATA_DIR}/pgdata` },

@@ -120,7 +120,7 @@ export const airflowCommand: PluginCommand = {
     if (!pipeline.spec.airflow.enabled) {
       throw new PluginError(`${ref} does not run Airflow (spec.airflow.enabled is false)`);
     }
-    const names = airflowObjectNames(ctx);
+    const names = airflowObjectNames(ctx.name);
     const { namespace } = cluster;
     const service = await read(
       `Service ${names.api}`,

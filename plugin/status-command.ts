@@ -167,7 +167,7 @@ export function formatStatus(found: FoundPipeline, now: Date): string {
 
   lines.push('');
   if (spec.airflow.enabled) {
-    const names = airflowObjectNames(ctx);
+    const names = airflowObjectNames(ctx.name);
     const namespaceFlag = `-n ${namespace}`;
     lines.push(
       ...fields([
