@@ -8,6 +8,7 @@
  * ConfigMap, built by the same builder as the Jobs.
  */
 import { Yaml } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { AirflowSpec } from '../contract/recall-pipeline/airflow-spec.ts';
@@ -155,21 +156,21 @@ export class AirflowConstruct extends Construct {
       retain: props.retainSecrets,
     });
 
-    new k8s.KubeServiceAccount(this, 'service-account', {
+    // The token is mounted in the scheduler's pod alone (automountServiceAccountToken there).
+    const serviceAccount = new kplus.ServiceAccount(this, 'service-account', {
       metadata: { name: names.serviceAccount, labels },
-      automountServiceAccountToken: false,
+      automountToken: false,
     });
-    new k8s.KubeRoleBinding(this, 'pod-launcher-binding', {
+    new kplus.RoleBinding(this, 'pod-launcher-binding', {
       metadata: { name: names.podLauncher, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: AIRFLOW_POD_LAUNCHER_CLUSTER_ROLE },
-      subjects: [{ kind: 'ServiceAccount', name: names.serviceAccount, namespace: props.namespace }],
-    });
+      role: kplus.ClusterRole.fromClusterRoleName(this, 'pod-launcher', AIRFLOW_POD_LAUNCHER_CLUSTER_ROLE),
+    }).addSubjects(serviceAccount);
 
-    new k8s.KubeConfigMap(this, 'dags', {
+    new kplus.ConfigMap(this, 'dags', {
       metadata: { name: names.dags, labels },
       data: { [DAG_FILE_NAME]: props.dagSource, [DAG_IGNORE_FILE]: DAG_IGNORE_PATTERNS },
     });
-    new k8s.KubeConfigMap(this, 'pod-templates', {
+    new kplus.ConfigMap(this, 'pod-templates', {
       metadata: { name: names.podTemplates, labels },
       data: {
         [POD_TEMPLATE_FILES.produce]: props.podTemplates.produce,
@@ -344,12 +345,10 @@ export class AirflowConstruct extends Construct {
       },
       initContainers: [airflowContainer('write-login', login.writePasswordsFile.run, login.writePasswordsFile.env)],
     });
-    new k8s.KubeService(this, 'api-server-service', {
+    new kplus.Service(this, 'api-server-service', {
       metadata: { name: names.api, labels: labelsOf('airflow-api-server') },
-      spec: {
-        selector: selectorOf('airflow-api-server'),
-        ports: [{ name: 'http', port: AIRFLOW_API_PORT, targetPort: k8s.IntOrString.fromString('http') }],
-      },
+      selector: kplus.Pods.select(this, 'api-server-pods', { labels: selectorOf('airflow-api-server') }),
+      ports: [{ name: 'http', port: AIRFLOW_API_PORT, targetPort: AIRFLOW_API_PORT }],
     });
   }
 }

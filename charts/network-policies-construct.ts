@@ -3,7 +3,7 @@
  * Strimzi, from the listener's networkPolicyPeers (charts/kafka-construct.ts); a Strimzi or external
  * cluster belongs to someone else, who fences it.
  */
-import { k8s } from 'cdk8s-plus-28';
+import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { Labels } from './labels.ts';
 import { POSTGRES_PORT } from './postgres-construct.ts';
@@ -22,18 +22,12 @@ export interface NetworkPoliciesProps {
 export class NetworkPoliciesConstruct extends Construct {
   constructor(scope: Construct, id: string, props: NetworkPoliciesProps) {
     super(scope, id);
-    new k8s.KubeNetworkPolicy(this, 'postgres', {
+    const policy = new kplus.NetworkPolicy(this, 'postgres', {
       metadata: { name: props.postgresPolicyName, labels: { ...props.labels, ...props.postgresSelector } },
-      spec: {
-        podSelector: { matchLabels: props.postgresSelector },
-        policyTypes: ['Ingress'],
-        ingress: [
-          {
-            from: [{ podSelector: { matchLabels: props.pipelineSelector } }],
-            ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(POSTGRES_PORT) }],
-          },
-        ],
-      },
+      selector: kplus.Pods.select(this, 'postgres-pods', { labels: props.postgresSelector }),
     });
+    policy.addIngressRule(kplus.Pods.select(this, 'pipeline-pods', { labels: props.pipelineSelector }), [
+      kplus.NetworkPolicyPort.tcp(POSTGRES_PORT),
+    ]);
   }
 }

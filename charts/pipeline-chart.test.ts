@@ -181,7 +181,9 @@ describe('buildPipelineObjects, minimal sample (everything defaulted)', () => {
       kind: 'ClusterRole',
       name: AIRFLOW_POD_LAUNCHER_CLUSTER_ROLE,
     });
-    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'rappel-conso-airflow', namespace: 'recall' }]);
+    expect(binding.subjects).toEqual([
+      { apiGroup: '', kind: 'ServiceAccount', name: 'rappel-conso-airflow', namespace: 'recall' },
+    ]);
     const scheduler = find(objects, 'Deployment', 'rappel-conso-airflow-scheduler').spec.template.spec as PodSpec;
     expect(scheduler.serviceAccountName).toBe('rappel-conso-airflow');
     const apiServer = find(objects, 'Deployment', 'rappel-conso-airflow-api-server').spec.template.spec as PodSpec;

@@ -4,6 +4,7 @@
  * Secret with the owner's password. `onDelete` decides whether the volume and that Secret outlive the
  * pipeline (docs/decisions/0001-recallpipeline-api.md). An external server needs nothing here.
  */
+import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { ManagedPostgres } from '../contract/recall-pipeline/postgres-spec.ts';
@@ -50,13 +51,12 @@ export class PostgresConstruct extends Construct {
       retain: props.retainPassword,
     });
 
-    new k8s.KubeService(this, 'service', {
+    new kplus.Service(this, 'service', {
       metadata: { name, labels },
-      spec: {
-        clusterIp: 'None',
-        selector,
-        ports: [{ name: 'postgres', port: POSTGRES_PORT, targetPort: k8s.IntOrString.fromString('postgres') }],
-      },
+      // Headless: the name resolves to the server's pod, the StatefulSet's stable address.
+      clusterIP: 'None',
+      selector: kplus.Pods.select(this, 'pods', { labels: selector }),
+      ports: [{ name: 'postgres', port: POSTGRES_PORT, targetPort: POSTGRES_PORT }],
     });
 
     const run = scratchVolume('run', '/var/run/postgresql');

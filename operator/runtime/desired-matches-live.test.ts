@@ -34,8 +34,10 @@ describe('desiredMatchesLive', () => {
     expect(desiredMatchesLive(desired, twoContainers)).toBe(false);
   });
 
-  it('treats an empty list or map as matching an absent one', () => {
-    expect(desiredMatchesLive({ a: [], b: {} }, {})).toBe(true);
+  it('treats an empty list, map or string as matching an absent one', () => {
+    expect(desiredMatchesLive({ a: [], b: {}, c: '' }, {})).toBe(true);
     expect(desiredMatchesLive({ a: ['x'] }, {})).toBe(false);
+    expect(desiredMatchesLive({ c: 'x' }, {})).toBe(false);
+    expect(desiredMatchesLive({ c: '' }, { c: 'x' })).toBe(false);
   });
 });

@@ -4,8 +4,9 @@
  *
  * The live object has more than we asked for (defaults, status, other managers' fields), so this
  * is a subset test: every value in `desired` must equal the live one; maps may have extra keys;
- * lists must match element by element. The API server leaves out empty lists and maps, so an
- * empty one in `desired` matches an absent one.
+ * lists must match element by element. The API server leaves out empty lists, maps and strings
+ * (a subject's `apiGroup: ""`, as cdk8s-plus writes it), so an empty one in `desired` matches an
+ * absent one.
  */
 export function desiredMatchesLive(desired: unknown, live: unknown): boolean {
   if (isEmptyCollection(desired) && (live === undefined || live === null || isEmptyCollection(live))) return true;
@@ -28,5 +29,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 function isEmptyCollection(value: unknown): boolean {
-  return (Array.isArray(value) && value.length === 0) || (isPlainObject(value) && Object.keys(value).length === 0);
+  return (
+    value === '' ||
+    (Array.isArray(value) && value.length === 0) ||
+    (isPlainObject(value) && Object.keys(value).length === 0)
+  );
 }
