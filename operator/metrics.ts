@@ -14,6 +14,7 @@ export interface OperatorMetrics {
   readonly queueDepth: Gauge;
   readonly apiWrites: Counter<'verb'>;
   readonly apiRequests: Counter<'verb'>;
+  readonly watchEvents: Counter<'kind'>;
   readonly leader: Gauge;
   readonly pipelines: PipelineMetrics;
 }
@@ -55,6 +56,12 @@ export function createOperatorMetrics(options: { processMetrics?: boolean } = {}
       name: 'recall_operator_api_requests_total',
       help: 'Every request the operator sent to the Kubernetes API (reads and writes, watches excepted), by verb',
       labelNames: ['verb'],
+      registers: [registry],
+    }),
+    watchEvents: new Counter({
+      name: 'recall_operator_watch_events_total',
+      help: 'Objects added, changed or deleted as the caches saw them, by kind; standbys count them too',
+      labelNames: ['kind'],
       registers: [registry],
     }),
     leader: new Gauge({

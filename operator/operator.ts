@@ -132,6 +132,7 @@ export async function startOperator(options: OperatorOptions = {}): Promise<Runn
     PIPELINE_WATCHES,
     {
       onEvent: (kind, object, deleted) => {
+        metrics.watchEvents.inc({ kind: kind.kind });
         if (kindKey(kind) !== kindKey(PIPELINE_KIND)) return enqueue(ownerKey(object));
         const key = pipelineKey(object.metadata!.namespace!, object.metadata!.name!);
         if (deleted) {

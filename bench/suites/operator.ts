@@ -11,7 +11,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import * as k8s from '@kubernetes/client-node';
 import { API_GROUP_VERSION, PLURAL } from '../../contract/recall-pipeline/group.ts';
 import { OPERATOR_NODE_FLAGS } from '../../charts/operator-install.ts';
@@ -173,16 +172,32 @@ export const operatorSuite: BenchSuite = {
       const burstTime = converged - begin;
       burstWatch.stop();
 
-      // 3. Steady state: let late events settle, then touch pipelines without changing their spec.
-      await sleep(5000);
+      // 3. Steady state: once the queue is empty, touch pipelines without changing their spec.
+      const queueDepth = async () => total(await counters(operator.port, 'recall_operator_queue_depth'));
+      await until(async () => (await queueDepth()) === 0, 'the queue to empty', 60_000);
+      const pipelineEvents = async () =>
+        (await counters(operator.port, 'recall_operator_watch_events_total')).get('RecallPipeline') ?? 0;
+      const eventsBefore = await pipelineEvents();
+      const touched = 20;
       const reconcilesBefore = total(await counters(operator.port, 'recall_operator_reconciles_total'));
       const requestsBefore = await counters(operator.port, 'recall_operator_api_requests_total');
       const writesBefore = total(await counters(operator.port, 'recall_operator_api_writes_total'));
-      for (const name of names.slice(0, 20)) {
+      for (const name of names.slice(0, touched)) {
         await burst.patch(name, { metadata: { annotations: { 'bench.example.com/touched': String(Date.now()) } } });
       }
-      await sleep(5000);
-      const reconciles = total(await counters(operator.port, 'recall_operator_reconciles_total')) - reconcilesBefore;
+      // Every touch reached the cache and was reconciled (distinct pipelines: one reconcile each at
+      // least), and nothing waits in the queue.
+      const reconciled = async () =>
+        total(await counters(operator.port, 'recall_operator_reconciles_total')) - reconcilesBefore;
+      await until(
+        async () =>
+          (await pipelineEvents()) - eventsBefore >= touched &&
+          (await reconciled()) >= touched &&
+          (await queueDepth()) === 0,
+        'the touches to be seen and reconciled',
+        60_000,
+      );
+      const reconciles = await reconciled();
       const requestsAfter = await counters(operator.port, 'recall_operator_api_requests_total');
       const requests = total(requestsAfter) - total(requestsBefore);
       const writes = total(await counters(operator.port, 'recall_operator_api_writes_total')) - writesBefore;

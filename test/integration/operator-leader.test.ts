@@ -22,6 +22,9 @@ interface Replica {
 interface ReplicaMetrics {
   leader: number;
   writes: number;
+  reconciles: number;
+  /** RecallPipeline events its caches saw. */
+  pipelineEvents: number;
   /** The pipelines it exports per-pipeline series of. */
   pipelines: string[];
 }
@@ -34,10 +37,17 @@ async function metricsOf(replica: Replica): Promise<ReplicaMetrics | undefined> 
       (sum, match) => sum + Number(match[1]),
       0,
     );
+    const pipelineEvents = Number(
+      /^recall_operator_watch_events_total\{kind="RecallPipeline"\} (\S+)$/m.exec(text)?.[1] ?? 0,
+    );
+    const reconciles = [...text.matchAll(/^recall_operator_reconciles_total\{[^}]*\} (\S+)$/gm)].reduce(
+      (sum, match) => sum + Number(match[1]),
+      0,
+    );
     const pipelines = [...text.matchAll(/^recall_pipeline_ready\{[^}]*pipeline="([^"]+)"[^}]*\} \S+$/gm)]
       .map((match) => match[1]!)
       .sort();
-    return { leader, writes, pipelines };
+    return { leader, writes, reconciles, pipelineEvents, pipelines };
   } catch {
     return undefined;
   }
@@ -98,8 +108,13 @@ describe('operator: two replicas with leader election', () => {
     await until(async () => (await client.get('led')).status?.observedGeneration === 1, 'the leader to reconcile');
     expect((await metricsOf(leader))!.writes).toBeGreaterThan(0);
     await until(async () => (await metricsOf(leader))?.pipelines.includes('led'), 'the leader to export its series');
-    // The standby reconciles nothing, so it knows no current value to export.
-    expect(await metricsOf(standby)).toEqual({ leader: 0, writes: 0, pipelines: [] });
+    // The standby watches too: once it has seen the pipeline created and its status written, it has
+    // had every chance to act, and it reconciled nothing, wrote nothing, and exports no series.
+    await until(
+      async () => ((await metricsOf(standby))?.pipelineEvents ?? 0) >= 2,
+      'the standby to see the pipeline and the status the leader wrote',
+    );
+    expect(await metricsOf(standby)).toMatchObject({ leader: 0, writes: 0, reconciles: 0, pipelines: [] });
 
     leader.process.kill('SIGKILL');
     await until(async () => (await metricsOf(standby))?.leader === 1, 'the standby to take over', 20_000);
