@@ -1,8 +1,8 @@
 /** Kafka UI (kafbat), off by default as in the original pipeline: a Deployment and its Service. */
-import { Size } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { Labels } from './labels.ts';
+import { containerSecurityContext, scratchVolume } from './security.ts';
 import { webTool } from './web-tool.ts';
 
 export const KAFKA_UI_COMPONENT = 'kafka-ui';
@@ -29,25 +29,34 @@ export class KafkaUiConstruct extends Construct {
     super(scope, id);
     const { name, selector } = props;
     const labels = { ...props.labels, ...selector };
+    const tmp = scratchVolume('tmp', '/tmp');
+
     webTool(this, {
       name,
-      containerName: KAFKA_UI_COMPONENT,
       labels,
       selector,
-      image: props.image,
       runAs: KAFKA_UI_RUN_AS,
       port: PORT,
-      readinessPath: '/actuator/health',
-      env: {
-        KAFKA_CLUSTERS_0_NAME: kplus.EnvValue.fromValue(props.clusterName),
-        KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS: kplus.EnvValue.fromValue(props.bootstrapServers),
-        DYNAMIC_CONFIG_ENABLED: kplus.EnvValue.fromValue('false'),
+      container: {
+        name: KAFKA_UI_COMPONENT,
+        image: props.image,
+        env: [
+          { name: 'KAFKA_CLUSTERS_0_NAME', value: props.clusterName },
+          { name: 'KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS', value: props.bootstrapServers },
+          { name: 'DYNAMIC_CONFIG_ENABLED', value: 'false' },
+        ],
+        readinessProbe: {
+          httpGet: { path: '/actuator/health', port: k8s.IntOrString.fromString('http') },
+          periodSeconds: 10,
+        },
+        resources: {
+          requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('384Mi') },
+          limits: { cpu: k8s.Quantity.fromString('1'), memory: k8s.Quantity.fromString('768Mi') },
+        },
+        securityContext: containerSecurityContext({ readOnlyRootFilesystem: true }),
+        volumeMounts: [tmp.mount],
       },
-      resources: {
-        cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.units(1) },
-        memory: { request: Size.mebibytes(384), limit: Size.mebibytes(768) },
-      },
-      scratch: [{ name: 'tmp', path: '/tmp' }],
+      volumes: [tmp.volume],
     });
   }
 }

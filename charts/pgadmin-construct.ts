@@ -2,12 +2,13 @@
  * pgAdmin 4, off by default as in the original pipeline: a Deployment, its Service, the create-only
  * Secret with its first user's password, and a servers.json that lists the pipeline's database.
  */
-import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { generatedSecret } from './generated-secret.ts';
 import type { Labels } from './labels.ts';
 import type { PostgresConnection } from './pipeline-context.ts';
+import { containerSecurityContext, scratchVolume } from './security.ts';
 import { webTool } from './web-tool.ts';
 
 export const PGADMIN_COMPONENT = 'pgadmin';
@@ -53,41 +54,42 @@ export class PgAdminConstruct extends Construct {
         },
       },
     };
-    const serversFile = new kplus.ConfigMap(this, 'servers', {
+    new kplus.ConfigMap(this, 'servers', {
       metadata: { name, labels },
       data: { 'servers.json': JSON.stringify(servers, null, 2) },
     });
 
+    const data = scratchVolume('data', '/var/lib/pgadmin');
+    const tmp = scratchVolume('tmp', '/tmp');
     webTool(this, {
       name,
-      containerName: PGADMIN_COMPONENT,
       labels,
       selector,
-      image: props.image,
       runAs: PGADMIN_RUN_AS,
       port: PORT,
-      readinessPath: '/misc/ping',
-      env: {
-        PGADMIN_DEFAULT_EMAIL: kplus.EnvValue.fromValue(props.email),
-        PGADMIN_DEFAULT_PASSWORD: kplus.EnvValue.fromSecretValue({
-          secret: kplus.Secret.fromSecretName(this, 'login', name),
-          key: PASSWORD_KEY,
-        }),
-        // An unprivileged port: the container holds no NET_BIND_SERVICE.
-        PGADMIN_LISTEN_PORT: kplus.EnvValue.fromValue(String(PORT)),
-        PGADMIN_SERVER_JSON_FILE: kplus.EnvValue.fromValue('/pgadmin/servers.json'),
+      container: {
+        name: PGADMIN_COMPONENT,
+        image: props.image,
+        env: [
+          { name: 'PGADMIN_DEFAULT_EMAIL', value: props.email },
+          { name: 'PGADMIN_DEFAULT_PASSWORD', valueFrom: { secretKeyRef: { name, key: PASSWORD_KEY } } },
+          // An unprivileged port: the container holds no NET_BIND_SERVICE.
+          { name: 'PGADMIN_LISTEN_PORT', value: String(PORT) },
+          { name: 'PGADMIN_SERVER_JSON_FILE', value: '/pgadmin/servers.json' },
+        ],
+        readinessProbe: {
+          httpGet: { path: '/misc/ping', port: k8s.IntOrString.fromString('http') },
+          periodSeconds: 10,
+        },
+        resources: {
+          requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('256Mi') },
+          limits: { cpu: k8s.Quantity.fromString('500m'), memory: k8s.Quantity.fromString('512Mi') },
+        },
+        // The image's entrypoint writes its configuration into /pgadmin4 at start.
+        securityContext: containerSecurityContext({ readOnlyRootFilesystem: false }),
+        volumeMounts: [data.mount, tmp.mount, { name: 'servers', mountPath: '/pgadmin', readOnly: true }],
       },
-      resources: {
-        cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) },
-        memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) },
-      },
-      // The image's entrypoint writes its configuration into /pgadmin4 at start.
-      writableRootFilesystem: true,
-      scratch: [
-        { name: 'data', path: '/var/lib/pgadmin' },
-        { name: 'tmp', path: '/tmp' },
-      ],
-      configFiles: { volume: 'servers', configMap: serversFile, path: '/pgadmin' },
+      volumes: [data.volume, tmp.volume, { name: 'servers', configMap: { name } }],
     });
   }
 }
