@@ -96,14 +96,13 @@ export class Reconciler {
   async reconcile(key: string): Promise<void> {
     const { cluster } = this.#deps;
     const { namespace, name } = splitKey(key);
-    const cached = cluster.cached(PIPELINE_KIND, namespace, name);
-    if (!cached || cached.metadata?.deletionTimestamp) {
+    // The cache's copy, with the apiVersion and kind that Events and owner references need.
+    const pipeline = cluster.cached(PIPELINE_KIND, namespace, name);
+    if (!pipeline || pipeline.metadata?.deletionTimestamp) {
       // The garbage collector deletes the children through their owner references.
       this.forget(key);
       return;
     }
-    // List items come without apiVersion and kind; Events and owner references need them.
-    const pipeline: JsonObject = { ...cached, apiVersion: API_GROUP_VERSION, kind: KIND };
     let ctx: PipelineContext;
     let desired: KubernetesObject[];
     try {

@@ -20,7 +20,10 @@ export interface Watch {
 }
 
 export interface CacheEvents {
-  /** An object of a watched kind was added, changed, or (`deleted`) removed. */
+  /**
+   * An object of a watched kind was added, changed, or (`deleted`) removed: the cached object
+   * itself, as the list or watch gave it (without apiVersion and kind), not to be changed.
+   */
   onEvent: (kind: Kind, object: JsonObject, deleted: boolean) => void;
   onError: (what: string, error: unknown, restartInMs: number) => void;
 }
@@ -63,9 +66,9 @@ export class ObjectCaches {
             // The cache keeps the object it hands here: managedFields are often half its size, and
             // nothing here reads them.
             delete object.metadata?.managedFields;
-            events.onEvent(kind, withKind(kind, object as JsonObject), false);
+            events.onEvent(kind, object as JsonObject, false);
           },
-          onDelete: (object) => events.onEvent(kind, withKind(kind, object as JsonObject), true),
+          onDelete: (object) => events.onEvent(kind, object as JsonObject, true),
           onError: (error, restartInMs) => events.onError(name, error, restartInMs),
           ...(options.relistPeriodMs === undefined ? {} : { relistPeriodMs: options.relistPeriodMs }),
         });
