@@ -1,4 +1,8 @@
+import { once } from 'node:events';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startRecallApi, type RecallApi } from '../local-explore-api/recall-api.ts';
 import type { RawRecord } from '../records/dataset-source.ts';
@@ -114,5 +118,41 @@ describe('ExploreClient against the local API and its faults', () => {
     expect(() => new ExploreClient({ baseUrl: 'ftp://example.org' })).toThrow(
       'api url="ftp://example.org": expected an http(s) URL',
     );
+  });
+});
+
+describe('ExploreClient and compressed answers', () => {
+  const page = JSON.stringify({ total_count: 250, results: records.slice(0, 100) });
+  const encoders = { gzip: zlib.gzipSync, deflate: zlib.deflateSync } as const;
+  let server: http.Server;
+  let baseUrl: string;
+  let asked: string[];
+
+  beforeAll(async () => {
+    server = http.createServer((request, response) => {
+      const accepted = String(request.headers['accept-encoding']);
+      asked.push(accepted);
+      const encoding = new URL(request.url ?? '/', 'http://local').searchParams.get('where') as keyof typeof encoders;
+      response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': encoding });
+      response.end(encoders[encoding](page));
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => server.close());
+  beforeEach(() => {
+    asked = [];
+  });
+
+  it.each(['gzip', 'deflate'])('asks for compression and reads a %s body', async (encoding) => {
+    const read = await new ExploreClient({ baseUrl }).records('rappelconso0', {
+      where: encoding,
+      limit: 100,
+      offset: 0,
+    });
+    expect(asked).toEqual(['gzip, deflate']);
+    expect(read.totalCount).toBe(250);
+    expect(read.results).toEqual(records.slice(0, 100));
   });
 });
