@@ -27,7 +27,8 @@ RUN npm run build
 
 FROM node:24.21.0-bookworm-slim
 WORKDIR /app
-ENV NODE_ENV=production
+# contract/pipeline-defaults.ts (IMAGE_ENV) says why each is set.
+ENV NODE_ENV=production MALLOC_ARENA_MAX=2
 # package.json: "type": "module" for dist/, and the root the operator finds airflow/ from.
 COPY --from=build /app/package.json ./
 COPY --from=build /app/dist dist

@@ -32,6 +32,8 @@ export interface ChildOptions {
   readonly nodeArgs?: readonly string[];
   /** The recall entry point; bin/recall.ts by default (IMAGE_RECALL_ENTRYPOINT for the bundle). */
   readonly entry?: string;
+  /** Set on top of the given environment, e.g. the image's (IMAGE_ENV). */
+  readonly env?: Readonly<Record<string, string>>;
   /** Where to run it: another checkout, for a before/after pair. */
   readonly cwd?: string;
 }
@@ -52,7 +54,10 @@ export async function runRecallInChild(
       options.entry ?? 'bin/recall.ts',
       ...args,
     ],
-    { env: { ...env, RECALL_LOG_LEVEL: 'warn' }, ...(options.cwd !== undefined && { cwd: options.cwd }) },
+    {
+      env: { ...env, ...options.env, RECALL_LOG_LEVEL: 'warn' },
+      ...(options.cwd !== undefined && { cwd: options.cwd }),
+    },
   );
   let stdout = '';
   let stderr = '';

@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { consumerGroupId } from '../../src/consumer/consumer-group.ts';
 import { JOB_NODE_FLAGS } from '../../charts/pipeline-pod.ts';
-import { IMAGE_RECALL_ENTRYPOINT } from '../../contract/pipeline-defaults.ts';
+import { IMAGE_ENV, IMAGE_RECALL_ENTRYPOINT } from '../../contract/pipeline-defaults.ts';
 import {
   connectedPostgres,
   deleteRecallTopics,
@@ -41,9 +41,12 @@ interface Entry extends ChildOptions {
 
 const ENTRIES: readonly Entry[] = [
   {
-    name: `as the Jobs run it (node ${JOB_NODE_FLAGS.join(' ')} ${IMAGE_RECALL_ENTRYPOINT})`,
+    name: `as the Jobs run it (${Object.entries(IMAGE_ENV)
+      .map(([name, value]) => `${name}=${value}`)
+      .join(' ')} node ${JOB_NODE_FLAGS.join(' ')} ${IMAGE_RECALL_ENTRYPOINT})`,
     entry: IMAGE_RECALL_ENTRYPOINT,
     nodeArgs: JOB_NODE_FLAGS,
+    env: IMAGE_ENV,
   },
   { name: 'TypeScript source, Node defaults (how the Jobs ran it before)', entry: 'bin/recall.ts' },
 ];

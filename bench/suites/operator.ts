@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
 import { API_GROUP_VERSION, PLURAL } from '../../contract/recall-pipeline/group.ts';
 import { OPERATOR_NODE_FLAGS } from '../../charts/operator-install.ts';
-import { IMAGE_RECALL_ENTRYPOINT } from '../../contract/pipeline-defaults.ts';
+import { IMAGE_ENV, IMAGE_RECALL_ENTRYPOINT } from '../../contract/pipeline-defaults.ts';
 import { freePort } from '../../test/infra/process.ts';
 import { startScratch } from '../../test/infra/scratch-environment.ts';
 import { installCrd, loadConfig, PipelineClient, until } from '../../test/integration/operator-fixture.ts';
@@ -82,7 +82,7 @@ async function startOperatorProcess(kubeconfig: string, namespace: string): Prom
     ],
     // As the Deployment of manifests/operator/install.yaml runs it, compiled by `npm run build`.
     {
-      env: { ...process.env, RECALL_LOG_LEVEL: 'warn' },
+      env: { ...process.env, ...IMAGE_ENV, RECALL_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );

@@ -12,7 +12,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { JOB_NODE_FLAGS } from '../../charts/pipeline-pod.ts';
 import { startRecallApi } from '../../src/local-explore-api/recall-api.ts';
-import { IMAGE_RECALL_ENTRYPOINT } from '../../contract/pipeline-defaults.ts';
+import { IMAGE_ENV, IMAGE_RECALL_ENTRYPOINT } from '../../contract/pipeline-defaults.ts';
 import { cacheDir } from '../../test/infra/context.ts';
 import {
   deleteRecallTopics,
@@ -86,6 +86,7 @@ export const startupSuite: BenchSuite = {
         name: 'this checkout, as the Jobs run it',
         cwd: process.cwd(),
         nodeArgs: JOB_NODE_FLAGS,
+        env: IMAGE_ENV,
         entry: IMAGE_RECALL_ENTRYPOINT,
       },
     ];

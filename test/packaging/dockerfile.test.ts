@@ -10,6 +10,7 @@ import { pipelineContext } from '../../charts/pipeline-context.ts';
 import { parseRecallPipeline } from '../../contract/recall-pipeline/recall-pipeline.ts';
 import {
   DEFAULT_PIPELINE_IMAGE,
+  IMAGE_ENV,
   IMAGE_KUBECTL_RECALL_ENTRYPOINT,
   IMAGE_RECALL_ENTRYPOINT,
   PIPELINE_IMAGE_USER,
@@ -44,6 +45,13 @@ describe('Dockerfile', () => {
       expect(fs.existsSync(source), source).toBe(true);
       expect(ignored, source).not.toContain(source);
     }
+  });
+
+  it('sets the environment the benches measure the commands with', () => {
+    const set = instructions
+      .filter((line) => line.startsWith('ENV '))
+      .flatMap((line) => line.slice('ENV '.length).trim().split(/\s+/));
+    expect(set).toEqual(Object.entries(IMAGE_ENV).map(([name, value]) => `${name}=${value}`));
   });
 
   it('holds the compiled entry point every pod runs, and no TypeScript to run by mistake', () => {
