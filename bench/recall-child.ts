@@ -4,14 +4,17 @@ import { spawn } from 'node:child_process';
 /**
  * Preloaded into the child (a data: URL, so no `?` or `#` in it): its peak RSS and CPU time, as the kernel counted them, on stderr at
  * exit, and when (ms since the process started) it opened its first outbound connection, wrote its
- * first line to stdout (the summary) and exited.
+ * first line to stdout (the summary) and exited. The peak is the process's own high-water mark
+ * (VmHWM), not getrusage's maxRSS: Linux carries maxRSS across fork and exec, so a child spawned by
+ * a bench holding 300 MiB reports at least about 300 MiB there, whatever it used itself.
  */
 const REPORT_USAGE =
-  'data:text/javascript,import net from "node:net";let first=-1,out=-1;const connect=net.Socket.prototype.connect;' +
+  'data:text/javascript,import fs from "node:fs";import net from "node:net";let first=-1,out=-1;const connect=net.Socket.prototype.connect;' +
   'net.Socket.prototype.connect=function(...args){if(first<0)first=performance.now();return connect.apply(this,args)};' +
   'const write=process.stdout.write.bind(process.stdout);process.stdout.write=(...a)=>{if(out<0)out=performance.now();return write(...a)};' +
   'process.on("exit",()=>{const u=process.resourceUsage();' +
-  'process.stderr.write(`max-rss-kib ${u.maxRSS} cpu-us ${u.userCPUTime+u.systemCPUTime} first-connect-ms ${first} first-output-ms ${out} exit-ms ${performance.now()}\\n`)})';
+  'const hwm=/VmHWM:\\s+(\\d+)/.exec(fs.readFileSync("/proc/self/status","utf8"))[1];' +
+  'process.stderr.write(`max-rss-kib ${hwm} cpu-us ${u.userCPUTime+u.systemCPUTime} first-connect-ms ${first} first-output-ms ${out} exit-ms ${performance.now()}\\n`)})';
 
 export interface ChildRun {
   wallMs: number;

@@ -80,7 +80,8 @@ export const startupSuite: BenchSuite = {
         name: `baseline ${BASELINE_COMMIT} (TypeScript)`,
         cwd: baselineWorktree(),
         nodeArgs: [],
-        entry: 'bin/recall.ts',
+        // The entry point moved to bin/ after it (decision 0008).
+        entry: 'src/cli/recall.ts',
       },
       {
         name: 'this checkout, as the Jobs run it',
