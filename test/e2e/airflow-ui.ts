@@ -99,7 +99,7 @@ export async function checkAirflowUi(check: AirflowUiCheck): Promise<AirflowUiRe
       step = `task ${check.taskId} of run ${run.runId}`;
       // The run link's own path keeps any base path the UI is served under, and its run id encoding.
       await page.goto(new URL(`${run.href.replace(/\/+$/, '')}/tasks/${encodeURIComponent(check.taskId)}`, root).href);
-      const taskState = await taskInstanceState(page, check.taskId);
+      const taskState = await taskInstanceState(page, check.taskId, timeout);
       if (!/^success$/i.test(taskState)) throw new UiExpectation(`the task instance is ${taskState}, not success`);
       outcome.summaryLine = await summaryInLog(page, summarySearch, check.summaryPattern);
       await screenshot('task-log');
@@ -191,12 +191,30 @@ async function runShownUnder(heading: Locator): Promise<LatestRun | undefined> {
   return { runId, state, href };
 }
 
-/** The state shown beside the task instance's name, at the top of its page ("Success"). */
-async function taskInstanceState(page: Page, taskId: string): Promise<string> {
+/**
+ * The state shown beside the task instance's name, at the top of its page ("Success"). Airflow
+ * 3.3's page says "No Task Instance found" whenever it holds no task instance, so also until its
+ * query answers: a slow answer on a loaded CI machine once failed a task that had succeeded. The
+ * page is reloaded until the name shows or the step's time is up; only then is the task missing.
+ */
+async function taskInstanceState(page: Page, taskId: string, timeout: number): Promise<string> {
+  const deadline = Date.now() + timeout;
   const name = page.getByRole('heading', { name: taskId, exact: true, level: 2 });
   const missing = page.getByRole('heading', { name: 'No Task Instance found' });
-  await name.or(missing).first().waitFor();
-  if (await missing.isVisible()) throw new UiExpectation(`the run has no task ${taskId}`);
+  for (;;) {
+    await name
+      .or(missing)
+      .first()
+      .waitFor({ timeout: Math.max(deadline - Date.now(), 1000) });
+    if (!(await missing.isVisible())) break;
+    const shown = await name.waitFor({ timeout: RELOAD_INTERVAL_MS }).then(
+      () => true,
+      () => false,
+    );
+    if (shown) break;
+    if (Date.now() + RELOAD_INTERVAL_MS > deadline) throw new UiExpectation(`the run has no task ${taskId}`);
+    await page.reload();
+  }
   // The badge's text is the state; the headings beside it hold the name and an icon.
   const header = (await name.locator('xpath=..').innerText()).split('\n').map((part) => part.trim());
   return header.filter((part) => part !== '' && part !== taskId).join(' ') || '(no state shown)';

@@ -86,6 +86,23 @@ describe('the Airflow UI check, in headless Chromium against a real Airflow 3', 
     ]);
   });
 
+  it('says a task is missing only once the step’s time is up, not while its page is loading', async () => {
+    const started = Date.now();
+    const missing = await checkAirflowUi({
+      baseUrl: airflow!.baseUrl,
+      username: airflow!.username,
+      password: airflow!.password,
+      dagId: DAG_ID,
+      taskId: 'consume',
+      summaryPattern: /fetched 8810/,
+      screenshotDir: testOutputDir('screenshots', 'airflow-ui-missing-task'),
+      timeoutMs: 15_000,
+    });
+    expect(missing.failure).toContain(`task consume of run ${runId}: the run has no task consume (at `);
+    // The step gives up 3 s (one reload) before its time is up, not at the first answer.
+    expect(Date.now() - started).toBeGreaterThan(10_000);
+  });
+
   it('fails naming the step and the page it stopped at: here, a wrong password', async () => {
     const refused = await checkAirflowUi({
       baseUrl: airflow!.baseUrl,
