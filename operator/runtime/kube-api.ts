@@ -32,6 +32,7 @@ export interface JsonObject {
     ownerReferences?: Array<{ kind: string; name: string; uid: string; controller?: boolean }>;
     deletionTimestamp?: string;
     creationTimestamp?: string;
+    managedFields?: unknown[];
   };
   [field: string]: unknown;
 }
@@ -280,10 +281,7 @@ export class KubeApi {
         request.end(body);
       },
     );
-    if (status >= 400) {
-      const problem = parseOr(text, {}) as { reason?: string; message?: string };
-      throw new KubeApiError(method, path, status, problem.reason ?? 'Unknown', problem.message ?? text);
-    }
+    if (status >= 400) throw apiError(method, path, status, text);
     // Health endpoints (/readyz) answer plain text.
     return (text === '' ? undefined : json ? JSON.parse(text) : text) as T;
   }
@@ -295,10 +293,13 @@ export function connectionPool(access: ClusterAccess, options: http.AgentOptions
   return new https.Agent({ keepAlive: true, ...access.tls, ...options });
 }
 
-function parseOr(text: string, fallback: unknown): unknown {
+/** The error for an answer of `code`, from the Status the apiserver sent, or from its text. */
+export function apiError(method: string, path: string, code: number, text: string): KubeApiError {
+  let status: { reason?: string; message?: string } = {};
   try {
-    return JSON.parse(text);
+    status = JSON.parse(text) as typeof status;
   } catch {
-    return fallback;
+    // Not a Status (a proxy's page): the text itself is the message.
   }
+  return new KubeApiError(method, path, code, status.reason ?? 'Unknown', status.message ?? text);
 }

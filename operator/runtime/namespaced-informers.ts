@@ -3,17 +3,15 @@
  * given a list of namespaces holds RoleBindings in those alone, so it must never list or watch a
  * kind cluster-wide; callers read through here without knowing which of the two it is.
  */
-import type * as k8s from '@kubernetes/client-node';
-
 /** What is read of, and done to, one informer (ResilientInformer, or a fake in tests). */
-export interface CacheInformer<T extends k8s.KubernetesObject> {
+export interface CacheInformer<T> {
   get(name: string, namespace?: string): T | undefined;
   list(namespace?: string): readonly T[];
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export class NamespacedInformers<T extends k8s.KubernetesObject> {
+export class NamespacedInformers<T> {
   /** By watched namespace; the single key undefined when every namespace is watched. */
   readonly #informers = new Map<string | undefined, CacheInformer<T>>();
 

@@ -3,7 +3,6 @@
  * cluster or one per watched namespace (namespaced-informers.ts), each optionally label-selected.
  * Reads come from these caches, never from the API, so a steady state costs no request.
  */
-import type * as k8s from '@kubernetes/client-node';
 import type { ClusterAccess } from './cluster-access.ts';
 import { isApiError, type JsonList, type JsonObject, type KubeApi } from './kube-api.ts';
 import { collectionPath, kindKey, type Kind, type KindRef } from './kinds.ts';
@@ -34,12 +33,12 @@ export interface ObjectCachesOptions {
   relistPeriodMs?: number;
 }
 
-type Informers = NamespacedInformers<k8s.KubernetesObject>;
+type Informers = NamespacedInformers<JsonObject>;
 
 export class ObjectCaches {
   readonly #byKind = new Map<string, { kind: Kind; informers: Informers }>();
   /** Every informer of every kind: what start, stop and synced go through. */
-  readonly #all: readonly CacheInformer<k8s.KubernetesObject>[];
+  readonly #all: readonly CacheInformer<JsonObject>[];
   /** The informers, by what the logs call them, that have listed at least once. */
   readonly #synced = new Set<string>();
 
@@ -54,21 +53,21 @@ export class ObjectCaches {
       const informers = new NamespacedInformers(options.namespaces, (namespace) => {
         const path = collectionPath(kind, namespace);
         const name = namespace === undefined ? what : `${what} in ${namespace}`;
-        return new ResilientInformer<k8s.KubernetesObject>(access, {
+        return new ResilientInformer<JsonObject>(access, {
           path,
           labelSelector,
           list: async (selector) => {
             const list = await listOrEmpty(api, path, selector);
             this.#synced.add(name);
-            return list as unknown as Awaited<ReturnType<k8s.ListPromise<k8s.KubernetesObject>>>;
+            return list;
           },
           onUpsert: (object) => {
             // The cache keeps the object it hands here: managedFields are often half its size, and
             // nothing here reads them.
             delete object.metadata?.managedFields;
-            events.onEvent(kind, object as JsonObject, false);
+            events.onEvent(kind, object, false);
           },
-          onDelete: (object) => events.onEvent(kind, object as JsonObject, true),
+          onDelete: (object) => events.onEvent(kind, object, true),
           onError: (error, restartInMs) => events.onError(name, error, restartInMs),
           ...(options.relistPeriodMs === undefined ? {} : { relistPeriodMs: options.relistPeriodMs }),
         });
@@ -92,7 +91,7 @@ export class ObjectCaches {
   }
 
   get(kind: KindRef, namespace: string, name: string): JsonObject | undefined {
-    const object = this.#informers(kind).get(name, namespace) as JsonObject | undefined;
+    const object = this.#informers(kind).get(name, namespace);
     return object && withKind(kind, object);
   }
 
@@ -100,7 +99,7 @@ export class ObjectCaches {
   list(kind: KindRef, namespace?: string): JsonObject[] {
     return this.#informers(kind)
       .list(namespace)
-      .map((object) => withKind(kind, object as JsonObject));
+      .map((object) => withKind(kind, object));
   }
 
   #informers(kind: KindRef): Informers {

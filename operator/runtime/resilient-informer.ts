@@ -1,24 +1,31 @@
 /**
- * A client-node informer that survives its known failure modes:
- * - it stops for good on any error other than 410 Gone: restart it, with backoff;
- * - a watch can go silent without an error: relist periodically;
- * - events replay after every restart: handlers must be idempotent (ours only enqueue keys).
+ * A cache of one kind kept by list and watch, that survives the watch's failure modes:
+ * - a refused or broken watch is started again, with backoff; one that had stayed connected a
+ *   while starts the backoff over;
+ * - a watch the apiserver ends is started again at once from the last resourceVersion seen, and
+ *   410 Gone (that version is too old) lists again first;
+ * - a watch can go silent without an error: it is restarted periodically;
+ * - a list after a restart replays every object that changed and deletes those gone: handlers
+ *   must be idempotent (ours only enqueue keys).
+ * It is client-node's informer's contract, without client-node (see watch-stream.ts).
  */
-import type http from 'node:http';
-import type * as k8s from '@kubernetes/client-node';
-// The informer alone: the package's index would load every generated API client as well (see cluster-access.ts).
-import { makeInformer } from '@kubernetes/client-node/dist/informer.js';
 import { backoffMs, type Backoff } from '../../src/retry/backoff.ts';
 import type { ClusterAccess } from './cluster-access.ts';
-import { connectionPool } from './kube-api.ts';
+import { isApiError, type JsonList } from './kube-api.ts';
+import { watchStream, type WatchEventType, type WatchStream } from './watch-stream.ts';
 
-export interface ResilientInformerOptions<T extends k8s.KubernetesObject> {
+/** What the cache reads of an object: where it is and which version of it it is. */
+export interface WatchedObject {
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string };
+}
+
+export interface ResilientInformerOptions<T extends WatchedObject> {
   /** Watch path, e.g. `/apis/rappelconso.io/v1alpha1/recallpipelines`. */
   path: string;
   /** Lists the objects; it must apply the label selector it is given, as the watch does. */
-  list: (labelSelector: string | undefined) => ReturnType<k8s.ListPromise<T>>;
+  list: (labelSelector: string | undefined) => Promise<JsonList<T>>;
   labelSelector?: string;
-  /** Called for adds and updates, and again for every object after a restart or relist. */
+  /** Called for adds and updates; after a restart's list, again for every object that changed meanwhile. */
   onUpsert: (object: T) => void;
   onDelete: (object: T) => void;
   onError?: (error: unknown, restartInMs: number) => void;
@@ -31,11 +38,16 @@ export interface ResilientInformerOptions<T extends k8s.KubernetesObject> {
 /** A watch that stayed connected this long had recovered: its next failure starts the backoff over. */
 const HEALTHY_WATCH_MS = 10_000;
 
-export class ResilientInformer<T extends k8s.KubernetesObject> {
-  readonly #informer: k8s.Informer<T> & k8s.ObjectCache<T>;
+export class ResilientInformer<T extends WatchedObject> {
+  readonly #access: ClusterAccess;
   readonly #options: Required<Omit<ResilientInformerOptions<T>, 'labelSelector' | 'onError'>> &
-    Pick<ResilientInformerOptions<T>, 'onError'>;
+    Pick<ResilientInformerOptions<T>, 'labelSelector' | 'onError'>;
   readonly #backoff: Backoff;
+  /** By namespace ('' for cluster-scoped objects), then by name. */
+  #objects = new Map<string, Map<string, T>>();
+  /** Where the next watch starts; empty: list first. */
+  #resourceVersion = '';
+  #watch: WatchStream | undefined;
   /** Restarts since the watch was last healthy: what the next restart's delay grows with. */
   #failures = 0;
   /** When the current watch connected; undefined while none is connected. */
@@ -43,51 +55,121 @@ export class ResilientInformer<T extends k8s.KubernetesObject> {
   #restartTimer: NodeJS.Timeout | undefined;
   #relistTimer: NodeJS.Timeout | undefined;
   #stopped = true;
+  /** Bumped by every start, restart and stop: a list answered for an earlier one is dropped. */
+  #epoch = 0;
 
   constructor(access: ClusterAccess, options: ResilientInformerOptions<T>) {
+    this.#access = access;
     this.#options = { relistPeriodMs: 5 * 60_000, initialBackoffMs: 500, maxBackoffMs: 30_000, ...options };
     this.#backoff = { initialMs: this.#options.initialBackoffMs, maxMs: this.#options.maxBackoffMs };
-    this.#informer = makeInformer(
-      watchConfig(access),
-      options.path,
-      () => options.list(options.labelSelector),
-      options.labelSelector,
-    );
-    this.#informer.on('add', (object) => this.#options.onUpsert(object));
-    this.#informer.on('update', (object) => this.#options.onUpsert(object));
-    this.#informer.on('delete', (object) => this.#options.onDelete(object));
-    // A connect alone does not end the backoff: a watch of a kind the cluster does not serve
-    // (Strimzi's, without Strimzi) connects, then fails at once, and would retry every 500 ms.
-    this.#informer.on('connect', () => {
-      this.#connectedAt = Date.now();
-    });
-    this.#informer.on('error', (error) => this.#scheduleRestart(error));
   }
 
-  /** The cached objects (namespace-scoped when a namespace is given). */
+  /** The cached objects (of one namespace when it is given). */
   list(namespace?: string): readonly T[] {
-    return this.#informer.list(namespace);
+    if (namespace !== undefined) return [...(this.#objects.get(namespace)?.values() ?? [])];
+    return [...this.#objects.values()].flatMap((objects) => [...objects.values()]);
   }
 
   get(name: string, namespace?: string): T | undefined {
-    return this.#informer.get(name, namespace);
+    return this.#objects.get(namespace ?? '')?.get(name);
   }
 
+  /** Resolves once the first list is cached and the watch is asked for, or a restart is scheduled. */
   async start(): Promise<void> {
     this.#stopped = false;
     this.#scheduleRelist();
-    try {
-      await this.#informer.start();
-    } catch (error) {
-      this.#scheduleRestart(error);
-    }
+    await this.#listAndWatch();
   }
 
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
     this.#stopped = true;
+    this.#epoch += 1;
     clearTimeout(this.#restartTimer);
     clearTimeout(this.#relistTimer);
-    await this.#informer.stop();
+    this.#closeWatch();
+    return Promise.resolve();
+  }
+
+  async #listAndWatch(): Promise<void> {
+    this.#closeWatch();
+    const epoch = ++this.#epoch;
+    try {
+      if (this.#resourceVersion === '') {
+        const list = await this.#options.list(this.#options.labelSelector);
+        if (epoch !== this.#epoch) return;
+        this.#replaceAll(list.items);
+        this.#resourceVersion = list.metadata?.resourceVersion ?? '';
+      }
+    } catch (error) {
+      if (epoch === this.#epoch) this.#scheduleRestart(error);
+      return;
+    }
+    this.#watch = watchStream(
+      this.#access,
+      this.#options.path,
+      { resourceVersion: this.#resourceVersion, labelSelector: this.#options.labelSelector },
+      {
+        onConnect: () => {
+          // A connect alone does not end the backoff: a watch of a kind the cluster does not serve
+          // (Strimzi's, without Strimzi) may connect, then fail at once, and would retry every 500 ms.
+          this.#connectedAt = Date.now();
+        },
+        onEvent: (type, object) => this.#apply(type, object as unknown as T),
+        onEnd: (error) => {
+          this.#watch = undefined;
+          if (this.#stopped) return;
+          if (error === undefined) {
+            void this.#listAndWatch();
+          } else if (isApiError(error, 410)) {
+            this.#resourceVersion = '';
+            void this.#listAndWatch();
+          } else {
+            this.#scheduleRestart(error);
+          }
+        },
+      },
+    );
+  }
+
+  #apply(type: WatchEventType, object: T): void {
+    this.#resourceVersion = object.metadata?.resourceVersion ?? this.#resourceVersion;
+    if (type === 'ADDED' || type === 'MODIFIED') this.#upsert(object);
+    else if (type === 'DELETED') this.#remove(object);
+  }
+
+  /** A list's answer: every object changed or new is upserted, every object not in it deleted. */
+  #replaceAll(items: readonly T[]): void {
+    const listed = new Set(items.map((object) => keyOf(object)));
+    for (const [namespace, objects] of this.#objects) {
+      for (const [name, object] of objects) if (!listed.has(`${namespace}/${name}`)) this.#remove(object);
+    }
+    for (const object of items) this.#upsert(object);
+  }
+
+  #upsert(object: T): void {
+    const namespace = object.metadata?.namespace ?? '';
+    const name = object.metadata?.name ?? '';
+    let objects = this.#objects.get(namespace);
+    if (!objects) this.#objects.set(namespace, (objects = new Map<string, T>()));
+    const cached = objects.get(name);
+    const version = object.metadata?.resourceVersion;
+    if (cached && version !== undefined && cached.metadata?.resourceVersion === version) return;
+    objects.set(name, object);
+    this.#options.onUpsert(object);
+  }
+
+  #remove(object: T): void {
+    const namespace = object.metadata?.namespace ?? '';
+    const objects = this.#objects.get(namespace);
+    if (!objects?.delete(object.metadata?.name ?? '')) return;
+    if (objects.size === 0) this.#objects.delete(namespace);
+    this.#options.onDelete(object);
+  }
+
+  #closeWatch(): void {
+    this.#watch?.close();
+    this.#watch = undefined;
+    this.#connectedAt = undefined;
   }
 
   #scheduleRestart(error: unknown): void {
@@ -104,12 +186,7 @@ export class ResilientInformer<T extends k8s.KubernetesObject> {
 
   async #restart(): Promise<void> {
     if (this.#stopped) return;
-    try {
-      await this.#informer.stop();
-      await this.#informer.start();
-    } catch (error) {
-      this.#scheduleRestart(error);
-    }
+    await this.#listAndWatch();
   }
 
   #scheduleRelist(): void {
@@ -123,19 +200,6 @@ export class ResilientInformer<T extends k8s.KubernetesObject> {
   }
 }
 
-/** One pool for every watch: each holds its connection open, so the pool is not capped. */
-const watchPools = new WeakMap<ClusterAccess, http.Agent>();
-
-/**
- * What client-node's Watch reads from a KubeConfig, which is all it reads: the server, and the
- * options of one request (connection pool and credentials), built from our ClusterAccess.
- */
-function watchConfig(access: ClusterAccess): k8s.KubeConfig {
-  let agent = watchPools.get(access);
-  if (!agent) watchPools.set(access, (agent = connectionPool(access)));
-  const config = {
-    getCurrentCluster: () => ({ name: 'current', server: access.server, skipTLSVerify: false }),
-    applyToFetchOptions: async () => ({ agent, headers: await access.authHeaders() }),
-  } satisfies Pick<k8s.KubeConfig, 'getCurrentCluster' | 'applyToFetchOptions'>;
-  return config as unknown as k8s.KubeConfig;
+function keyOf(object: WatchedObject): string {
+  return `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
 }
