@@ -28,9 +28,8 @@ export const METRICS_SERVICE = `${OPERATOR_NAME}-metrics`;
  * V8 let the old space grow to 105 MB, and its optimizing compilers add code and zone memory.
  * - 1 MB semi-spaces: the young generation grows to 3 × 16 MB by default, most of it idle;
  * - a 128 MB old space: V8 collects harder before it grows past what the live heap needs;
- * - bytecode only (no Sparkplug, Maglev or TurboFan) and V8's size-over-speed choices, as in
- *   `--lite-mode` without its ban on WebAssembly (fetch's HTTP parser is WebAssembly): reconciles
- *   mostly wait on the API server.
+ * - bytecode only (no Sparkplug, Maglev or TurboFan) and V8's size-over-speed choices: reconciles
+ *   mostly wait on the API server. (`--lite-mode`, which is also jitless, measured no smaller.)
  */
 export const OPERATOR_NODE_FLAGS: readonly string[] = [
   '--max-semi-space-size=1',
