@@ -129,6 +129,18 @@ describe('ResilientInformer, against a fake apiserver', () => {
     expect(seen.errors).toEqual([]);
   });
 
+  it('takes a watch that ended at once, empty, for a failure: reported, and retried after a backoff', async () => {
+    const empty: WatchScript = (response) => response.writeHead(200).end();
+    apiserver = await fakeApiServer([empty, empty]);
+    const seen = start([{ items: [], metadata: { resourceVersion: '10' } }]);
+    await until(() => apiserver!.watches.length === 3, 'a third watch', soon);
+
+    expect(seen.errors).toHaveLength(2);
+    expect(seen.errors[0]).toMatch(new RegExp(`^${PATH}: the watch ended after \\d+ ms, empty$`));
+    expect(apiserver.watches.map((query) => query.get('resourceVersion'))).toEqual(['10', '10', '10']);
+    expect(seen.listed()).toBe(1);
+  });
+
   it('lists again on 410 Gone, delivering only what changed and deleting what is gone', async () => {
     apiserver = await fakeApiServer([
       (response) => {

@@ -2,8 +2,9 @@
  * A cache of one kind kept by list and watch, that survives the watch's failure modes:
  * - a refused or broken watch is started again, with backoff; one that had stayed connected a
  *   while starts the backoff over;
- * - a watch the apiserver ends is started again at once from the last resourceVersion seen, and
- *   410 Gone (that version is too old) lists again first;
+ * - a watch the apiserver ends is started again at once from the last resourceVersion seen (one
+ *   that ended within a second, empty, counts as a failure), and 410 Gone (that version is too
+ *   old) lists again first;
  * - a watch can go silent without an error: it is restarted periodically;
  * - a list after a restart replays every object that changed and deletes those gone: handlers
  *   must be idempotent (ours only enqueue keys).
@@ -37,6 +38,8 @@ export interface ResilientInformerOptions<T extends WatchedObject> {
 
 /** A watch that stayed connected this long had recovered: its next failure starts the backoff over. */
 const HEALTHY_WATCH_MS = 10_000;
+/** A watch ended by the apiserver sooner than this without an event is a failure, not a timeout. */
+const SHORT_WATCH_MS = 1000;
 
 export class ResilientInformer<T extends WatchedObject> {
   readonly #access: ClusterAccess;
@@ -104,6 +107,7 @@ export class ResilientInformer<T extends WatchedObject> {
       if (epoch === this.#epoch) this.#scheduleRestart(error);
       return;
     }
+    let events = 0;
     this.#watch = watchStream(
       this.#access,
       this.#options.path,
@@ -114,11 +118,19 @@ export class ResilientInformer<T extends WatchedObject> {
           // (Strimzi's, without Strimzi) may connect, then fail at once, and would retry every 500 ms.
           this.#connectedAt = Date.now();
         },
-        onEvent: (type, object) => this.#apply(type, object as unknown as T),
+        onEvent: (type, object) => {
+          events += 1;
+          this.#apply(type, object as unknown as T);
+        },
         onEnd: (error) => {
           this.#watch = undefined;
           if (this.#stopped) return;
-          if (error === undefined) {
+          const lastedMs = Date.now() - (this.#connectedAt ?? Date.now());
+          if (error === undefined && events === 0 && lastedMs < SHORT_WATCH_MS) {
+            // The apiserver ends a watch after minutes; one ended at once, empty, is a fault (a
+            // proxy's), and watching again at once would loop as fast as it answers.
+            this.#scheduleRestart(new Error(`${this.#options.path}: the watch ended after ${lastedMs} ms, empty`));
+          } else if (error === undefined) {
             void this.#listAndWatch();
           } else if (isApiError(error, 410)) {
             this.#resourceVersion = '';
